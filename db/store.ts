@@ -1,0 +1,483 @@
+import type { Client, InStatement, Row, InArgs } from '@libsql/client';
+import { errors } from '../shared/status.js';
+import type { KubeObject, ObjectKey } from '../shared/object.js';
+import { parseLabelSelector, matchesLabels, type Requirement } from '../shared/label-selector.js';
+import { parseFieldSelector, matchesFields, type FieldRequirement } from '../shared/field-selector.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+
+/** Which objects a list or watch covers; `namespace` undefined means every namespace. */
+export interface Scope {
+  group: string;
+  resource: string;
+  namespace?: string;
+}
+
+export interface SelectorOptions {
+  labelSelector?: string | Requirement[];
+  fieldSelector?: string | FieldRequirement[];
+}
+
+export interface ListOptions extends SelectorOptions {
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  /** The global revision the list reflects, for a following watch. */
+  resourceVersion: string;
+  continue?: string;
+}
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent {
+  type: EventType;
+  object: KubeObject;
+  revision: number;
+}
+
+export interface ChangesResult {
+  events: WatchEvent[];
+  /** Everything up to this revision has been seen by this read: resume after it, or bookmark it. */
+  revision: number;
+  /** More matching rows may follow immediately (the page was full). */
+  more: boolean;
+}
+
+export interface Change {
+  revision: number;
+  type: EventType;
+  key: ObjectKey;
+}
+
+export interface StoreOptions {
+  /** Selectable fields of an object (metadata.name and metadata.namespace are always added). */
+  fieldsOf?: (key: ObjectKey, obj: KubeObject) => Record<string, string>;
+  /** Called after every committed write: the outbox nudge (a queue message in the worker). */
+  onCommit?: (change: Change) => void;
+  now?: () => number;
+}
+
+export interface CompactOptions {
+  /** Changes older than this are compacted. */
+  maxAgeMs?: number;
+  /** At most this many changes are kept. */
+  maxCount?: number;
+  /** Never compact at or beyond this revision (the dispatcher's cursor: undelivered changes stay). */
+  keepFrom?: number;
+}
+
+const COMPACT_KEY = 'compact_revision';
+const KEY_WHERE = `"group" = :g AND resource = :r AND namespace = :ns AND name = :n`;
+
+function keyArgs(k: ObjectKey): Record<string, string> {
+  return { g: k.group, r: k.resource, ns: k.namespace, n: k.name };
+}
+
+/** Reads a body row back into an object, with the revision column as its resourceVersion. */
+function hydrate(body: string, revision: number | bigint): KubeObject {
+  const obj = JSON.parse(body) as KubeObject;
+  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
+  return obj;
+}
+
+/** The stored form: resourceVersion lives only in its column, never in the JSON. */
+function dehydrate(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
+  return JSON.stringify({ ...obj, metadata });
+}
+
+function num(v: unknown): number {
+  return typeof v === 'bigint' ? Number(v) : Number(v ?? 0);
+}
+
+function isConstraint(e: unknown): boolean {
+  const text = `${(e as { code?: string }).code ?? ''} ${(e as Error).message ?? ''} ${String((e as { cause?: unknown }).cause ?? '')}`;
+  return /SQLITE_CONSTRAINT|constraint failed/i.test(text);
+}
+
+/**
+ * The etcd of Flotilla on libSQL: one global revision, optimistic concurrency, ordered
+ * watches and compaction. Each write is a single batch (one transaction) whose preconditions
+ * are enforced by SQLite itself, so concurrent writers through any number of stateless
+ * functions cannot interleave a read-check-write race.
+ */
+export class Store {
+  private readonly fieldsOf: NonNullable<StoreOptions['fieldsOf']>;
+  private readonly now: () => number;
+
+  constructor(
+    readonly client: Client,
+    private readonly options: StoreOptions = {},
+  ) {
+    this.fieldsOf = options.fieldsOf ?? (() => ({}));
+    this.now = options.now ?? Date.now;
+  }
+
+  private fields(key: ObjectKey, obj: KubeObject): string {
+    return JSON.stringify({
+      ...this.fieldsOf(key, obj),
+      'metadata.name': key.name,
+      'metadata.namespace': key.namespace,
+    });
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    const rs = await this.client.execute({
+      sql: `SELECT body, resource_version FROM objects WHERE ${KEY_WHERE}`,
+      args: keyArgs(key),
+    });
+    const row = rs.rows[0];
+    return row ? hydrate(String(row.body), num(row.resource_version)) : undefined;
+  }
+
+  async currentRevision(): Promise<number> {
+    const rs = await this.client.execute(`SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS rev`);
+    return num(rs.rows[0]?.rev);
+  }
+
+  async compactedRevision(): Promise<number> {
+    const rs = await this.client.execute({ sql: `SELECT value FROM meta WHERE key = :k`, args: { k: COMPACT_KEY } });
+    return num(rs.rows[0]?.value);
+  }
+
+  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+    const labels = JSON.stringify(obj.metadata?.labels ?? {});
+    const body = dehydrate(obj);
+    const fields = this.fields(key, obj);
+    const args = { ...keyArgs(key), body, labels, fields, uid: String(obj.metadata?.uid ?? ''), at: this.now() };
+    let revision: number;
+    try {
+      const [ins] = await this.client.batch(
+        [
+          {
+            sql: `INSERT INTO changes (type, "group", resource, namespace, name, body, labels, fields, created_at)
+                  VALUES ('ADDED', :g, :r, :ns, :n, :body, :labels, :fields, :at) RETURNING revision`,
+            args,
+          },
+          {
+            sql: `INSERT INTO objects ("group", resource, namespace, name, uid, resource_version, body, fields, created_revision)
+                  VALUES (:g, :r, :ns, :n, :uid, last_insert_rowid(), :body, :fields, last_insert_rowid())`,
+            args,
+          },
+          { sql: `INSERT INTO object_labels SELECT :g, :r, :ns, :n, key, value FROM json_each(:labels)`, args },
+        ],
+        'write',
+      );
+      revision = num(ins!.rows[0]!.revision);
+    } catch (e) {
+      if (isConstraint(e)) throw errors.alreadyExists({ group: key.group, resource: key.resource, name: key.name });
+      throw e;
+    }
+    this.options.onCommit?.({ revision, type: 'ADDED', key });
+    return hydrate(body, revision);
+  }
+
+  /**
+   * Replaces an object. With `resourceVersion` the write happens only if the stored object
+   * still has it (409 otherwise); without, only if the object exists (404 otherwise).
+   */
+  async update(key: ObjectKey, obj: KubeObject, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
+    const labels = JSON.stringify(obj.metadata?.labels ?? {});
+    const body = dehydrate(obj);
+    const args = {
+      ...keyArgs(key),
+      body,
+      labels,
+      fields: this.fields(key, obj),
+      expect: opts.resourceVersion ? Number(opts.resourceVersion) : null,
+      at: this.now(),
+    };
+    if (opts.resourceVersion !== undefined && !/^\d+$/.test(opts.resourceVersion)) {
+      throw errors.badRequest(`metadata.resourceVersion: Invalid value: "${opts.resourceVersion}": must be an integer`);
+    }
+    const guard = `(SELECT resource_version FROM objects WHERE ${KEY_WHERE} AND (:expect IS NULL OR resource_version = :expect))`;
+    const revision = await this.guardedWrite(key, opts.resourceVersion, [
+      {
+        sql: `INSERT INTO changes (type, "group", resource, namespace, name, body, labels, fields, prev_revision, prev_labels, prev_fields, created_at)
+              VALUES ('MODIFIED', :g, :r, :ns, :n, :body, :labels, :fields, ${guard},
+                      (SELECT json_group_object(key, value) FROM object_labels WHERE ${KEY_WHERE}),
+                      (SELECT fields FROM objects WHERE ${KEY_WHERE}), :at)
+              RETURNING revision`,
+        args,
+      },
+      {
+        sql: `UPDATE objects SET body = :body, fields = :fields, resource_version = last_insert_rowid() WHERE ${KEY_WHERE}`,
+        args,
+      },
+      { sql: `DELETE FROM object_labels WHERE ${KEY_WHERE}`, args },
+      { sql: `INSERT INTO object_labels SELECT :g, :r, :ns, :n, key, value FROM json_each(:labels)`, args },
+    ]);
+    this.options.onCommit?.({ revision: revision.revision, type: 'MODIFIED', key });
+    return hydrate(body, revision.revision);
+  }
+
+  /** Removes an object; the removal is a change with a revision of its own, like etcd's. */
+  async delete(key: ObjectKey, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
+    const args = { ...keyArgs(key), expect: opts.resourceVersion ? Number(opts.resourceVersion) : null, at: this.now() };
+    const guard = `(SELECT resource_version FROM objects WHERE ${KEY_WHERE} AND (:expect IS NULL OR resource_version = :expect))`;
+    const labels = `(SELECT json_group_object(key, value) FROM object_labels WHERE ${KEY_WHERE})`;
+    const fields = `(SELECT fields FROM objects WHERE ${KEY_WHERE})`;
+    const revision = await this.guardedWrite(key, opts.resourceVersion, [
+      {
+        sql: `INSERT INTO changes (type, "group", resource, namespace, name, body, labels, fields, prev_revision, prev_labels, prev_fields, created_at)
+              VALUES ('DELETED', :g, :r, :ns, :n, COALESCE((SELECT body FROM objects WHERE ${KEY_WHERE}), '{}'),
+                      COALESCE(${labels}, '{}'), COALESCE(${fields}, '{}'), ${guard}, ${labels}, ${fields}, :at)
+              RETURNING revision, body`,
+        args,
+      },
+      { sql: `DELETE FROM objects WHERE ${KEY_WHERE}`, args },
+      { sql: `DELETE FROM object_labels WHERE ${KEY_WHERE}`, args },
+    ]);
+    this.options.onCommit?.({ revision: revision.revision, type: 'DELETED', key });
+    return hydrate(revision.body, revision.revision);
+  }
+
+  /** Runs a write whose first statement carries the guard; a failed guard is told apart as 404 or 409. */
+  private async guardedWrite(
+    key: ObjectKey,
+    expected: string | undefined,
+    stmts: InStatement[],
+  ): Promise<{ revision: number; body: string }> {
+    try {
+      const [first] = await this.client.batch(stmts, 'write');
+      const row = first!.rows[0]!;
+      return { revision: num(row.revision), body: String(row.body ?? '{}') };
+    } catch (e) {
+      if (!isConstraint(e)) throw e;
+      const current = await this.get(key);
+      const ref = { group: key.group, resource: key.resource, name: key.name };
+      if (!current) throw errors.notFound(ref);
+      if (expected !== undefined && current.metadata.resourceVersion !== expected) {
+        throw errors.conflict(ref, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      throw e;
+    }
+  }
+
+  async list(scope: Scope, opts: ListOptions = {}): Promise<ListResult> {
+    const labelReqs = typeof opts.labelSelector === 'string' ? parseLabelSelector(opts.labelSelector) : (opts.labelSelector ?? []);
+    const fieldReqs = typeof opts.fieldSelector === 'string' ? parseFieldSelector(opts.fieldSelector) : (opts.fieldSelector ?? []);
+    const token = opts.continue ? decodeContinue(opts.continue) : undefined;
+    const where: string[] = [`o."group" = :g`, `o.resource = :r`];
+    const args: Record<string, string | number | null> = { g: scope.group, r: scope.resource };
+    if (scope.namespace !== undefined) {
+      where.push(`o.namespace = :ns`);
+      args.ns = scope.namespace;
+    }
+    if (token) {
+      where.push(`(o.namespace, o.name) > (:cns, :cn)`);
+      args.cns = token.namespace;
+      args.cn = token.name;
+    }
+    labelReqs.forEach((req, i) => where.push(labelCondition(req, i, args)));
+    fieldReqs.forEach((req, i) => {
+      args[`fp${i}`] = `$."${req.field.replace(/"/g, '""')}"`;
+      args[`fv${i}`] = req.value;
+      where.push(`IFNULL(json_extract(o.fields, :fp${i}), '') ${req.op === 'eq' ? '=' : '<>'} :fv${i}`);
+    });
+    const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
+    if (limit) args.lim = limit + 1;
+    const [rows, rev, compacted] = await this.client.batch(
+      [
+        {
+          sql: `SELECT o.namespace, o.name, o.body, o.resource_version FROM objects o WHERE ${where.join(' AND ')}
+                ORDER BY o.namespace, o.name ${limit ? 'LIMIT :lim' : ''}`,
+          args: args as InArgs,
+        },
+        `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS rev`,
+        { sql: `SELECT value FROM meta WHERE key = :k`, args: { k: COMPACT_KEY } },
+      ],
+      'read',
+    );
+    const listRevision = token ? token.revision : num(rev!.rows[0]?.rev);
+    if (token && token.revision < num(compacted!.rows[0]?.value)) {
+      throw errors.expired(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
+    }
+    const found = rows!.rows;
+    const page = limit ? found.slice(0, limit) : found;
+    const items = page.map((row: Row) => hydrate(String(row.body), num(row.resource_version)));
+    const result: ListResult = { items, resourceVersion: String(listRevision) };
+    if (limit && found.length > limit) {
+      const last = page[page.length - 1]!;
+      result.continue = encodeContinue({ revision: listRevision, namespace: String(last.namespace), name: String(last.name) });
+    }
+    return result;
+  }
+
+  /**
+   * The changes after `from` within a scope, as a watcher with these selectors sees them:
+   * an object entering the selector is ADDED and one leaving it DELETED. 410 below the
+   * compaction horizon, checked in the same read transaction so a concurrent compaction
+   * can never hand out a gap.
+   */
+  async changes(scope: Scope, from: number, opts: SelectorOptions & { limit?: number } = {}): Promise<ChangesResult> {
+    const labelReqs = typeof opts.labelSelector === 'string' ? parseLabelSelector(opts.labelSelector) : (opts.labelSelector ?? []);
+    const fieldReqs = typeof opts.fieldSelector === 'string' ? parseFieldSelector(opts.fieldSelector) : (opts.fieldSelector ?? []);
+    const limit = opts.limit ?? 500;
+    const args: Record<string, string | number> = { g: scope.group, r: scope.resource, from, lim: limit };
+    let nsWhere = '';
+    if (scope.namespace !== undefined) {
+      nsWhere = 'AND namespace = :ns';
+      args.ns = scope.namespace;
+    }
+    const [rows, rev, compacted] = await this.client.batch(
+      [
+        {
+          sql: `SELECT revision, type, body, labels, fields, prev_labels, prev_fields FROM changes
+                WHERE "group" = :g AND resource = :r ${nsWhere} AND revision > :from ORDER BY revision LIMIT :lim`,
+          args,
+        },
+        `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS rev`,
+        { sql: `SELECT value FROM meta WHERE key = :k`, args: { k: COMPACT_KEY } },
+      ],
+      'read',
+    );
+    const horizon = num(compacted!.rows[0]?.value);
+    if (from < horizon) {
+      throw errors.expired(`too old resource version: ${from} (${horizon})`);
+    }
+    const events: WatchEvent[] = [];
+    const matches = (labels: unknown, fields: unknown): boolean =>
+      matchesLabels(JSON.parse(String(labels ?? '{}')), labelReqs) &&
+      matchesFields(JSON.parse(String(fields ?? '{}')), fieldReqs);
+    const filtered = labelReqs.length > 0 || fieldReqs.length > 0;
+    for (const row of rows!.rows) {
+      const revision = num(row.revision);
+      const type = String(row.type) as EventType;
+      let seen: EventType | undefined = type;
+      if (filtered) {
+        const now = matches(row.labels, row.fields);
+        const before = type !== 'ADDED' && matches(row.prev_labels, row.prev_fields);
+        if (type === 'DELETED') seen = before ? 'DELETED' : undefined;
+        else if (now) seen = before ? 'MODIFIED' : 'ADDED';
+        else seen = before ? 'DELETED' : undefined;
+      }
+      if (seen) events.push({ type: seen, object: hydrate(String(row.body), revision), revision });
+    }
+    const more = rows!.rows.length >= limit;
+    const last = rows!.rows.length ? num(rows!.rows[rows!.rows.length - 1]!.revision) : from;
+    return { events, revision: more ? last : Math.max(last, num(rev!.rows[0]?.rev)), more };
+  }
+
+  /** Every change after `after` in revision order, unfiltered: the outbox the dispatcher drains. */
+  async changeLog(after: number, limit = 500): Promise<Change[]> {
+    const rs = await this.client.execute({
+      sql: `SELECT revision, type, "group", resource, namespace, name FROM changes WHERE revision > :after ORDER BY revision LIMIT :lim`,
+      args: { after, lim: limit },
+    });
+    return rs.rows.map((r) => ({
+      revision: num(r.revision),
+      type: String(r.type) as EventType,
+      key: { group: String(r.group), resource: String(r.resource), namespace: String(r.namespace), name: String(r.name) },
+    }));
+  }
+
+  /**
+   * Polls the change log and yields events until the signal aborts. Each call reads the log
+   * itself, which is what workerd requires (a request cannot wait on another's promise).
+   */
+  async *watch(
+    scope: Scope,
+    from: number,
+    opts: SelectorOptions & { signal?: AbortSignal; pollMs?: number; bookmarkMs?: number } = {},
+  ): AsyncGenerator<WatchEvent | { type: 'BOOKMARK'; revision: number }> {
+    let cursor = from;
+    let lastSent = Date.now();
+    const pollMs = opts.pollMs ?? 100;
+    while (!opts.signal?.aborted) {
+      const res = await this.changes(scope, cursor, opts);
+      for (const ev of res.events) yield ev;
+      if (res.events.length) lastSent = Date.now();
+      cursor = res.revision;
+      if (res.more) continue;
+      if (opts.bookmarkMs !== undefined && Date.now() - lastSent >= opts.bookmarkMs) {
+        yield { type: 'BOOKMARK', revision: cursor };
+        lastSent = Date.now();
+      }
+      await abortableDelay(pollMs, opts.signal);
+    }
+  }
+
+  /**
+   * Trims the change log by age and count (never at or past `keepFrom`) and raises the
+   * horizon below which watches and continue tokens get 410. Horizon and deletion are one
+   * transaction.
+   */
+  async compact(opts: CompactOptions): Promise<{ horizon: number; removed: number }> {
+    const candidates: number[] = [];
+    if (opts.maxAgeMs !== undefined) {
+      const rs = await this.client.execute({
+        sql: `SELECT MAX(revision) AS rev FROM changes WHERE created_at < :cut`,
+        args: { cut: this.now() - opts.maxAgeMs },
+      });
+      candidates.push(num(rs.rows[0]?.rev));
+    }
+    if (opts.maxCount !== undefined) {
+      const rs = await this.client.execute({
+        sql: `SELECT revision FROM changes ORDER BY revision DESC LIMIT 1 OFFSET :n`,
+        args: { n: opts.maxCount },
+      });
+      candidates.push(num(rs.rows[0]?.revision));
+    }
+    let target = Math.max(0, ...candidates);
+    if (opts.keepFrom !== undefined) target = Math.min(target, opts.keepFrom - 1);
+    const current = await this.compactedRevision();
+    if (target <= current) return { horizon: current, removed: 0 };
+    const [, del] = await this.client.batch(
+      [
+        {
+          sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, :v, :at)
+                ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), :v), updated_at = :at`,
+          args: { k: COMPACT_KEY, v: target, at: this.now() },
+        },
+        { sql: `DELETE FROM changes WHERE revision <= :v`, args: { v: target } },
+      ],
+      'write',
+    );
+    return { horizon: target, removed: del!.rowsAffected };
+  }
+}
+
+function labelCondition(req: Requirement, i: number, args: Record<string, string | number | null>): string {
+  const corr = `l."group" = o."group" AND l.resource = o.resource AND l.namespace = o.namespace AND l.name = o.name`;
+  args[`lk${i}`] = req.key;
+  const vals = req.values.map((v, j) => {
+    args[`lv${i}_${j}`] = v;
+    return `:lv${i}_${j}`;
+  });
+  switch (req.op) {
+    case 'in':
+      // Drives from the label index (key, value) rather than scanning every object of the resource.
+      return `(o.namespace, o.name) IN (SELECT l.namespace, l.name FROM object_labels l
+               WHERE l."group" = :g AND l.resource = :r AND l.key = :lk${i} AND l.value IN (${vals.join(', ')}))`;
+    case 'notin':
+      return `NOT EXISTS (SELECT 1 FROM object_labels l WHERE ${corr} AND l.key = :lk${i} AND l.value IN (${vals.join(', ')}))`;
+    case 'exists':
+      return `EXISTS (SELECT 1 FROM object_labels l WHERE ${corr} AND l.key = :lk${i})`;
+    case '!exists':
+      return `NOT EXISTS (SELECT 1 FROM object_labels l WHERE ${corr} AND l.key = :lk${i})`;
+    case 'gt':
+    case 'lt':
+      return `EXISTS (SELECT 1 FROM object_labels l WHERE ${corr} AND l.key = :lk${i}
+               AND CAST(CAST(l.value AS INTEGER) AS TEXT) = l.value
+               AND CAST(l.value AS INTEGER) ${req.op === 'gt' ? '>' : '<'} ${vals[0]})`;
+  }
+}
+
+function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
