@@ -24,6 +24,9 @@ export const objects = sqliteTable(
   (t) => [
     uniqueIndex('objects_key').on(t.group, t.resource, t.namespace, t.name),
     index('objects_rv').on(t.resourceVersion),
+    index('objects_uid').on(t.uid),
+    // Namespace finalization walks everything in a namespace, whatever its resource.
+    index('objects_namespace').on(t.namespace),
   ],
 );
 
@@ -99,4 +102,23 @@ export const timers = sqliteTable(
     armedAt: integer('armed_at').notNull(),
   },
   (t) => [index('timers_due').on(t.dueAt)],
+);
+
+/**
+ * ownerReferences index: the garbage collector finds an owner's dependents by uid without
+ * scanning every body. Maintained by the store in the same batch as the object.
+ */
+export const objectOwners = sqliteTable(
+  'object_owners',
+  {
+    ownerUid: text('owner_uid').notNull(),
+    group: text('group').notNull(),
+    resource: text('resource').notNull(),
+    namespace: text('namespace').notNull(),
+    name: text('name').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.group, t.resource, t.namespace, t.name, t.ownerUid] }),
+    index('object_owners_uid').on(t.ownerUid),
+  ],
 );

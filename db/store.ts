@@ -51,6 +51,11 @@ export interface Change {
   key: ObjectKey;
 }
 
+export interface LoggedChange extends Change {
+  /** The object as written (for a deletion: its last state), with the change's revision. */
+  object: KubeObject;
+}
+
 export interface StoreOptions {
   /** Selectable fields of an object (metadata.name and metadata.namespace are always added). */
   fieldsOf?: (key: ObjectKey, obj: KubeObject) => Record<string, string>;
@@ -69,6 +74,12 @@ export interface CompactOptions {
 }
 
 const COMPACT_KEY = 'compact_revision';
+const INSERT_OWNERS = `INSERT OR IGNORE INTO object_owners (owner_uid, "group", resource, namespace, name)
+                       SELECT value, :g, :r, :ns, :n FROM json_each(:owners)`;
+
+function ownersJson(obj: KubeObject): string {
+  return JSON.stringify((obj.metadata?.ownerReferences ?? []).map((o) => o.uid));
+}
 const KEY_WHERE = `"group" = :g AND resource = :r AND namespace = :ns AND name = :n`;
 
 function keyArgs(k: ObjectKey): Record<string, string> {
@@ -86,6 +97,13 @@ function hydrate(body: string, revision: number | bigint): KubeObject {
 function dehydrate(obj: KubeObject): string {
   const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
   return JSON.stringify({ ...obj, metadata });
+}
+
+function rowWithKey(r: Row): { key: ObjectKey; object: KubeObject } {
+  return {
+    key: { group: String(r.group), resource: String(r.resource), namespace: String(r.namespace), name: String(r.name) },
+    object: hydrate(String(r.body), num(r.resource_version)),
+  };
 }
 
 function num(v: unknown): number {
@@ -146,7 +164,7 @@ export class Store {
     const labels = JSON.stringify(obj.metadata?.labels ?? {});
     const body = dehydrate(obj);
     const fields = this.fields(key, obj);
-    const args = { ...keyArgs(key), body, labels, fields, uid: String(obj.metadata?.uid ?? ''), at: this.now() };
+    const args = { ...keyArgs(key), body, labels, fields, uid: String(obj.metadata?.uid ?? ''), owners: ownersJson(obj), at: this.now() };
     let revision: number;
     try {
       const [ins] = await this.client.batch(
@@ -162,6 +180,7 @@ export class Store {
             args,
           },
           { sql: `INSERT INTO object_labels SELECT :g, :r, :ns, :n, key, value FROM json_each(:labels)`, args },
+          { sql: INSERT_OWNERS, args },
         ],
         'write',
       );
@@ -186,6 +205,7 @@ export class Store {
       body,
       labels,
       fields: this.fields(key, obj),
+      owners: ownersJson(obj),
       expect: opts.resourceVersion ? Number(opts.resourceVersion) : null,
       at: this.now(),
     };
@@ -208,6 +228,8 @@ export class Store {
       },
       { sql: `DELETE FROM object_labels WHERE ${KEY_WHERE}`, args },
       { sql: `INSERT INTO object_labels SELECT :g, :r, :ns, :n, key, value FROM json_each(:labels)`, args },
+      { sql: `DELETE FROM object_owners WHERE ${KEY_WHERE}`, args },
+      { sql: INSERT_OWNERS, args },
     ]);
     this.options.onCommit?.({ revision: revision.revision, type: 'MODIFIED', key });
     return hydrate(body, revision.revision);
@@ -229,6 +251,7 @@ export class Store {
       },
       { sql: `DELETE FROM objects WHERE ${KEY_WHERE}`, args },
       { sql: `DELETE FROM object_labels WHERE ${KEY_WHERE}`, args },
+      { sql: `DELETE FROM object_owners WHERE ${KEY_WHERE}`, args },
     ]);
     this.options.onCommit?.({ revision: revision.revision, type: 'DELETED', key });
     return hydrate(revision.body, revision.revision);
@@ -364,16 +387,47 @@ export class Store {
   }
 
   /** Every change after `after` in revision order, unfiltered: the outbox the dispatcher drains. */
-  async changeLog(after: number, limit = 500): Promise<Change[]> {
+  async changeLog(after: number, limit = 500): Promise<LoggedChange[]> {
     const rs = await this.client.execute({
-      sql: `SELECT revision, type, "group", resource, namespace, name FROM changes WHERE revision > :after ORDER BY revision LIMIT :lim`,
+      sql: `SELECT revision, type, "group", resource, namespace, name, body FROM changes WHERE revision > :after ORDER BY revision LIMIT :lim`,
       args: { after, lim: limit },
     });
     return rs.rows.map((r) => ({
       revision: num(r.revision),
       type: String(r.type) as EventType,
       key: { group: String(r.group), resource: String(r.resource), namespace: String(r.namespace), name: String(r.name) },
+      object: hydrate(String(r.body), num(r.revision)),
     }));
+  }
+
+  /** Objects naming `uid` among their ownerReferences, found through the owner index. */
+  async dependents(uid: string): Promise<Array<{ key: ObjectKey; object: KubeObject }>> {
+    const rs = await this.client.execute({
+      sql: `SELECT o."group", o.resource, o.namespace, o.name, o.body, o.resource_version FROM object_owners w
+            JOIN objects o ON o."group" = w."group" AND o.resource = w.resource AND o.namespace = w.namespace AND o.name = w.name
+            WHERE w.owner_uid = :uid ORDER BY o."group", o.resource, o.namespace, o.name`,
+      args: { uid },
+    });
+    return rs.rows.map(rowWithKey);
+  }
+
+  /** Whether an object with this uid exists, whatever its kind: ownerReferences name owners by uid. */
+  async getByUid(uid: string): Promise<{ key: ObjectKey; object: KubeObject } | undefined> {
+    const rs = await this.client.execute({
+      sql: `SELECT "group", resource, namespace, name, body, resource_version FROM objects WHERE uid = :uid LIMIT 1`,
+      args: { uid },
+    });
+    return rs.rows[0] ? rowWithKey(rs.rows[0]) : undefined;
+  }
+
+  /** Everything stored in a namespace, of every resource: what namespace finalization must remove. */
+  async namespaceContents(namespace: string, limit = 500): Promise<Array<{ key: ObjectKey; object: KubeObject }>> {
+    const rs = await this.client.execute({
+      sql: `SELECT "group", resource, namespace, name, body, resource_version FROM objects WHERE namespace = :ns
+            ORDER BY "group", resource, name LIMIT :lim`,
+      args: { ns: namespace, lim: limit },
+    });
+    return rs.rows.map(rowWithKey);
   }
 
   /**

@@ -35,6 +35,16 @@ CREATE TABLE `object_labels` (
 );
 --> statement-breakpoint
 CREATE INDEX `object_labels_kv` ON `object_labels` (`group`,`resource`,`key`,`value`);--> statement-breakpoint
+CREATE TABLE `object_owners` (
+	`owner_uid` text NOT NULL,
+	`group` text NOT NULL,
+	`resource` text NOT NULL,
+	`namespace` text NOT NULL,
+	`name` text NOT NULL,
+	PRIMARY KEY(`group`, `resource`, `namespace`, `name`, `owner_uid`)
+);
+--> statement-breakpoint
+CREATE INDEX `object_owners_uid` ON `object_owners` (`owner_uid`);--> statement-breakpoint
 CREATE TABLE `objects` (
 	`group` text NOT NULL,
 	`resource` text NOT NULL,
@@ -49,6 +59,8 @@ CREATE TABLE `objects` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `objects_key` ON `objects` (`group`,`resource`,`namespace`,`name`);--> statement-breakpoint
 CREATE INDEX `objects_rv` ON `objects` (`resource_version`);--> statement-breakpoint
+CREATE INDEX `objects_uid` ON `objects` (`uid`);--> statement-breakpoint
+CREATE INDEX `objects_namespace` ON `objects` (`namespace`);--> statement-breakpoint
 CREATE TABLE `timers` (
 	`id` text PRIMARY KEY NOT NULL,
 	`reconciler` text NOT NULL,
