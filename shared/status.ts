@@ -120,13 +120,21 @@ export const errors = {
   tooLarge: (message: string) => new ApiError(413, 'RequestEntityTooLarge', message),
   unsupportedMediaType: (contentType: string) =>
     new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/json-patch+json, application/merge-patch+json (got ${contentType})`),
-  invalid: (ref: ResourceRef & { kind: string }, causes: StatusCause[]) =>
-    new ApiError(
+  /**
+   * 422 as upstream's NewInvalid: the message qualifies the kind with its group
+   * ("Deployment.apps") and brackets several causes, details carry the bare kind.
+   */
+  invalid: (ref: ResourceRef & { kind: string }, causes: StatusCause[]) => {
+    const messages = causes.map((c) => `${c.field ? `${c.field}: ` : ''}${c.message ?? ''}`);
+    const aggregated = messages.length === 1 ? messages[0] : `[${messages.join(', ')}]`;
+    const qualifiedKind = ref.group ? `${ref.kind}.${ref.group}` : ref.kind;
+    return new ApiError(
       422,
       'Invalid',
-      `${ref.kind} "${ref.name ?? ''}" is invalid: ${causes.map((c) => `${c.field ? `${c.field}: ` : ''}${c.message ?? ''}`).join(', ')}`,
+      messages.length ? `${qualifiedKind} "${ref.name ?? ''}" is invalid: ${aggregated}` : `${qualifiedKind} "${ref.name ?? ''}" is invalid`,
       { ...details(ref), kind: ref.kind, causes },
-    ),
+    );
+  },
   tooManyRequests: (message: string, retryAfterSeconds: number) =>
     new ApiError(429, 'TooManyRequests', message, { retryAfterSeconds }),
   internal: (message: string) => new ApiError(500, 'InternalError', message),

@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { createBuiltinRegistry } from '../shared/registry/index.js';
+import { authentication } from './auth.js';
+import { MAX_REQUEST_BODY_BYTES } from './body.js';
+import type { AppDeps, AppEnv, ServerContext } from './context.js';
+import { errorToResponse, notFoundResponse } from './errors.js';
+import { registerDiscovery } from './routes/discovery.js';
+import { registerHealth } from './routes/health.js';
+import { registerResources } from './routes/resources.js';
+import { KUBERNETES_VERSION, registerVersion } from './routes/version.js';
+
+export type { AppConfig, AppDeps, UserInfo } from './context.js';
+export { ensureBootstrap } from './bootstrap.js';
+
+/**
+ * The Kubernetes API server as a Hono app. Runs unchanged in workerd and Node: the caller
+ * brings the Store (libSQL over HTTP or in-process) and the secrets.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const ctx: ServerContext = {
+    store: deps.store,
+    registry: deps.registry ?? createBuiltinRegistry(),
+    now: deps.now ?? Date.now,
+    ...(deps.waitUntil ? { waitUntil: deps.waitUntil } : {}),
+    config: {
+      ...deps.config,
+      adminUsername: deps.config.adminUsername ?? 'kubernetes-admin',
+      tokenIssuer: deps.config.tokenIssuer ?? 'https://kubernetes.default.svc.cluster.local',
+      gitVersion: deps.config.gitVersion ?? KUBERNETES_VERSION,
+      watchPollMs: deps.config.watchPollMs ?? 250,
+      watchMaxSeconds: deps.config.watchMaxSeconds ?? 1800,
+      watchBookmarkMs: deps.config.watchBookmarkMs ?? 60_000,
+      maxRequestBodyBytes: deps.config.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES,
+    },
+  };
+  const app = new Hono<AppEnv>({ strict: false });
+  app.onError((err) => errorToResponse(err));
+  app.notFound(() => notFoundResponse());
+  app.use('*', authentication(ctx));
+  registerVersion(app, ctx);
+  registerHealth(app, ctx);
+  registerDiscovery(app, ctx);
+  registerResources(app, ctx);
+  return app;
+}

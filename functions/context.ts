@@ -1,0 +1,55 @@
+import type { Store } from '../db/store.js';
+import type { Registry } from '../shared/registry/index.js';
+
+/** Configuration the worker entry or the Node launcher hands to createApp. */
+export interface AppConfig {
+  /** SHA-256 (hex) of the admin bearer token; the token itself never reaches the app. */
+  adminTokenSha256: string;
+  /** HMAC key for ServiceAccount tokens minted by TokenRequest. */
+  tokenSigningKey: string;
+  /** The admin's user name in SelfSubjectReview (default "kubernetes-admin"). */
+  adminUsername?: string;
+  /** `iss` of minted tokens and their default audience (default "https://kubernetes.default.svc.cluster.local"). */
+  tokenIssuer?: string;
+  /** Overrides the reported Kubernetes version (default v1.33.4). */
+  gitVersion?: string;
+  /** How often a watch reads the change log (default 250 ms). */
+  watchPollMs?: number;
+  /** Upper bound on a watch's lifetime in seconds (default 1800): clients re-watch from their last revision. */
+  watchMaxSeconds?: number;
+  /** How often a quiet watch sends a BOOKMARK when asked for them (default 60 s, as upstream's ~1/min). */
+  watchBookmarkMs?: number;
+  /** Request body limit in bytes (default 3 MiB, as kube-apiserver). */
+  maxRequestBodyBytes?: number;
+}
+
+export interface AppDeps {
+  store: Store;
+  config: AppConfig;
+  /** Defaults to the built-in registry; pass one to serve more kinds (CRDs, Karmada's). */
+  registry?: Registry;
+  /** Clock for timestamps and token expiry (tests pin it). */
+  now?: () => number;
+  /** workerd's ctx.waitUntil, for work that may finish after the response. */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/** The authenticated caller, as kube's user.Info. */
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export type AppEnv = { Variables: { user: UserInfo } };
+
+/** Everything a handler needs, resolved once in createApp. */
+export interface ServerContext {
+  store: Store;
+  registry: Registry;
+  config: Required<Pick<AppConfig, 'adminUsername' | 'tokenIssuer' | 'gitVersion' | 'watchPollMs' | 'watchMaxSeconds' | 'watchBookmarkMs' | 'maxRequestBodyBytes'>> &
+    AppConfig;
+  now: () => number;
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
