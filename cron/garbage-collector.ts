@@ -1,8 +1,8 @@
 import type { Reconciler, ReconcileContext } from './reconciler.js';
 import type { KubeObject, ObjectKey } from '../shared/object.js';
 import { keyString, parseKeyString } from '../shared/object.js';
-import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, isDeleting, withoutFinalizer } from '../shared/deletion.js';
-import { deleteObject, writeBack } from './object-writes.js';
+import { FINALIZER_FOREGROUND, FINALIZER_ORPHAN } from '../shared/object-semantics.js';
+import { deleteObject, isDeleting, withoutFinalizer, writeBack } from './object-writes.js';
 
 /**
  * Kubernetes' garbage collector over ownerReferences. Keys are `owner:<uid>` (an owner went
@@ -46,19 +46,19 @@ async function reconcileOwner(ctx: ReconcileContext, uid: string): Promise<{ req
   }
   const finalizers = owner.object.metadata.finalizers ?? [];
   if (!isDeleting(owner.object)) return;
-  if (finalizers.includes(ORPHAN_FINALIZER)) {
-    for (const d of dependents) await writeBack(store, d.key, withoutOwner(d.object, uid));
-    await writeBack(store, owner.key, withoutFinalizer(owner.object, ORPHAN_FINALIZER));
+  if (finalizers.includes(FINALIZER_ORPHAN)) {
+    for (const d of dependents) await writeBack(store, ctx.registry, d.key, withoutOwner(d.object, uid));
+    await writeBack(store, ctx.registry, owner.key, withoutFinalizer(owner.object, FINALIZER_ORPHAN));
     return;
   }
-  if (finalizers.includes(FOREGROUND_FINALIZER)) {
+  if (finalizers.includes(FINALIZER_FOREGROUND)) {
     if (dependents.length === 0) {
-      await writeBack(store, owner.key, withoutFinalizer(owner.object, FOREGROUND_FINALIZER));
+      await writeBack(store, ctx.registry, owner.key, withoutFinalizer(owner.object, FINALIZER_FOREGROUND));
       return;
     }
     // Dependents go first, themselves in the foreground, so a whole tree empties bottom-up.
     for (const d of dependents) {
-      if (!isDeleting(d.object)) await deleteObject(store, d.key, d.object, 'Foreground', ctx.now());
+      if (!isDeleting(d.object)) await deleteObject(store, ctx.registry, d.key, d.object, 'Foreground', ctx.now());
     }
     // Their deletions wake us again; the requeue covers dependents held by someone else's finalizer.
     return { requeueAfterMs: 5000 };
@@ -78,9 +78,9 @@ async function reconcileDependent(ctx: ReconcileContext, key: ObjectKey): Promis
   }
   if (missing.length === 0) return;
   if (missing.length === refs.length) {
-    await deleteObject(store, key, obj, 'Background', ctx.now());
+    await deleteObject(store, ctx.registry, key, obj, 'Background', ctx.now());
     return;
   }
   for (const uid of missing) obj = withoutOwner(obj, uid);
-  await writeBack(store, key, obj);
+  await writeBack(store, ctx.registry, key, obj);
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.js';
+import type { Registry } from '../shared/registry/index.js';
 import type { Reconciler, ReconcileContext } from './reconciler.js';
 import type { QueueProducer, ReconcileMessage } from './queue.js';
 import { dispatch, readCursor, runReconcile, type DispatchResult } from './dispatcher.js';
@@ -6,6 +7,7 @@ import { armTimer, claimTimer, overdueTimers } from './timers.js';
 
 export interface ManagerOptions {
   store: Store;
+  registry: Registry;
   reconcilers: readonly Reconciler[];
   queue?: QueueProducer;
   now?: () => number;
@@ -33,6 +35,7 @@ export class ControllerManager {
     this.byName = new Map(opts.reconcilers.map((r) => [r.name, r]));
     this.ctx = {
       store: opts.store,
+      registry: opts.registry,
       now,
       arm: (reconciler, key, delayMs) => armTimer(opts.store.client, opts.queue, { reconciler, key, delayMs, now: now() }),
     };

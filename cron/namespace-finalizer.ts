@@ -1,7 +1,7 @@
 import type { Reconciler } from './reconciler.js';
 import type { KubeObject } from '../shared/object.js';
-import { NAMESPACE_FINALIZER, isDeleting } from '../shared/deletion.js';
-import { deleteObject, writeBack } from './object-writes.js';
+import { NAMESPACE_FINALIZER } from '../shared/object-semantics.js';
+import { deleteObject, isDeleting, writeBack } from './object-writes.js';
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
 
@@ -29,20 +29,15 @@ export const namespaceFinalizer: Reconciler = {
     const contents = await store.namespaceContents(name);
     if (contents.length > 0) {
       for (const c of contents) {
-        if (!isDeleting(c.object)) await deleteObject(store, c.key, c.object, 'Background', ctx.now());
+        if (!isDeleting(c.object)) await deleteObject(store, ctx.registry, c.key, c.object, 'Background', ctx.now());
       }
       return { requeueAfterMs: 2000 };
     }
     const spec = (ns.spec ?? {}) as { finalizers?: string[] };
     const specFinalizers = (spec.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER);
-    const updated: KubeObject = {
-      ...ns,
-      spec: { ...spec, finalizers: specFinalizers.length ? specFinalizers : undefined },
-    };
-    if (specFinalizers.length === 0 && (ns.metadata.finalizers ?? []).length === 0) {
-      await store.delete(key, { resourceVersion: ns.metadata.resourceVersion });
-      return;
-    }
-    if ((spec.finalizers ?? []).length !== specFinalizers.length) await writeBack(store, key, updated);
+    if ((spec.finalizers ?? []).length === specFinalizers.length) return; // someone else's finalizer holds it
+    const updated: KubeObject = { ...ns, spec: { ...spec, finalizers: specFinalizers } };
+    // With no finalizer left this write deletes the namespace.
+    await writeBack(store, ctx.registry, key, updated);
   },
 };

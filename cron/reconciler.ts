@@ -1,8 +1,11 @@
 import type { LoggedChange, Store } from '../db/store.js';
+import type { Registry } from '../shared/registry/index.js';
 
 /** What a reconciler gets: the store, a clock and a way to come back later. */
 export interface ReconcileContext {
   store: Store;
+  /** Kinds' rules (propagation defaults, finalizers) for the objects reconcilers write. */
+  registry: Registry;
   now(): number;
   /** Asks for `reconciler` to run for `key` again after `delayMs` (a delayed queue message). */
   arm(reconciler: string, key: string, delayMs: number): Promise<void>;

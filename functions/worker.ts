@@ -3,7 +3,7 @@ import { Store } from '../db/store.js';
 import { ControllerManager } from '../cron/manager.js';
 import { reconcilers } from '../cron/registry.js';
 import type { QueueProducer, ReconcileMessage } from '../cron/queue.js';
-import { fieldsOf } from '../shared/registry/fields.js';
+import { createBuiltinRegistry } from '../shared/registry/index.js';
 import { createApp, ensureBootstrap } from './app.js';
 
 /** The bindings of wrangler.toml (and of the local launcher's Miniflare). */
@@ -25,6 +25,10 @@ interface MessageBatch {
   ackAll(): void;
 }
 
+// Pure data, built once per isolate; sharing it between requests shares no promise.
+const registry = createBuiltinRegistry();
+const fieldsOf = registry.fieldsOf.bind(registry);
+
 function database(env: Env): Client {
   return createClient({ url: env.DB_URL, ...(env.DB_AUTH_TOKEN ? { authToken: env.DB_AUTH_TOKEN } : {}) });
 }
@@ -43,14 +47,14 @@ function storeFor(env: Env, ctx: ExecutionContext): Store {
 }
 
 function managerFor(env: Env, ctx: ExecutionContext): ControllerManager {
-  return new ControllerManager({ store: storeFor(env, ctx), reconcilers, queue: env.RECONCILE_QUEUE });
+  return new ControllerManager({ store: storeFor(env, ctx), registry, reconcilers, queue: env.RECONCILE_QUEUE });
 }
 
 // Bootstrap is idempotent; remembering success per isolate only saves round trips.
 let bootstrapped = false;
 async function bootstrap(store: Store): Promise<void> {
   if (bootstrapped) return;
-  await ensureBootstrap(store);
+  await ensureBootstrap(store, { registry });
   bootstrapped = true;
 }
 
@@ -60,6 +64,7 @@ export default {
     await bootstrap(store);
     const app = createApp({
       store,
+      registry,
       config: { adminTokenSha256: env.ADMIN_TOKEN_SHA256, tokenSigningKey: env.TOKEN_SIGNING_KEY },
     });
     return app.fetch(request);

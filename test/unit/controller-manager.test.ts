@@ -6,6 +6,7 @@ import { readCursor } from '../../cron/dispatcher.js';
 import { garbageCollector } from '../../cron/garbage-collector.js';
 import { namespaceFinalizer } from '../../cron/namespace-finalizer.js';
 import type { Reconciler } from '../../cron/reconciler.js';
+import { createBuiltinRegistry } from '../../shared/registry/index.js';
 import type { KubeObject, ObjectKey } from '../../shared/object.js';
 
 const dbs: TestDb[] = [];
@@ -15,7 +16,7 @@ async function setup(reconcilers: Reconciler[], now?: () => number) {
   const db = await freshStore();
   dbs.push(db);
   const queue = new MemoryQueue();
-  const manager = new ControllerManager({ store: db.store, reconcilers, queue, now });
+  const manager = new ControllerManager({ store: db.store, registry: createBuiltinRegistry(), reconcilers, queue, now });
   return { db, store: db.store, queue, manager };
 }
 
