@@ -35,8 +35,8 @@ export async function readCursor(client: Client): Promise<number> {
 /** Moves the cursor forward only: a slower dispatcher finishing late never rewinds it. */
 async function advanceCursor(client: Client, to: number, now: number): Promise<void> {
   await client.execute({
-    sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, :v, :now)
-          ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), :v), updated_at = :now`,
+    sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, CAST(:v AS INTEGER), :now)
+          ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(:v AS INTEGER)), updated_at = :now`,
     args: { k: CURSOR, v: to, now },
   });
 }

@@ -89,8 +89,8 @@ export class ControllerManager {
     const client = this.opts.store.client;
     // A conditional write elects one resync per period however many ticks race.
     const rs = await client.execute({
-      sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, :now, :now)
-            ON CONFLICT(key) DO UPDATE SET value = :now, updated_at = :now WHERE CAST(value AS INTEGER) <= :due`,
+      sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, CAST(:now AS INTEGER), :now)
+            ON CONFLICT(key) DO UPDATE SET value = CAST(:now AS INTEGER), updated_at = :now WHERE CAST(value AS INTEGER) <= :due`,
       args: { k: RESYNC_AT, now, due: now - every },
     });
     if (rs.rowsAffected !== 1) return;

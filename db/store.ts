@@ -484,8 +484,8 @@ export class Store {
     const [, del] = await this.client.batch(
       [
         {
-          sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, :v, :at)
-                ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), :v), updated_at = :at`,
+          sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, CAST(:v AS INTEGER), :at)
+                ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(:v AS INTEGER)), updated_at = :at`,
           args: { k: COMPACT_KEY, v: target, at: this.now() },
         },
         { sql: `DELETE FROM changes WHERE revision <= :v`, args: { v: target } },

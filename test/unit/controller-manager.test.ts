@@ -10,7 +10,9 @@ import { createBuiltinRegistry } from '../../shared/registry/index.js';
 import type { KubeObject, ObjectKey } from '../../shared/object.js';
 
 const dbs: TestDb[] = [];
-afterEach(() => dbs.splice(0).forEach((d) => d.close()));
+afterEach(async () => {
+  await Promise.all(dbs.splice(0).map((d) => d.close()));
+});
 
 async function setup(reconcilers: Reconciler[], now?: () => number) {
   const db = await freshStore();

@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createClient } from '@libsql/client';
-import { join } from 'node:path';
 import { freshStore } from '../helpers/db.js';
 import { Store } from '../../db/store.js';
 import { ApiError } from '../../shared/status.js';
@@ -22,15 +21,15 @@ const key = (name: string): ObjectKey => ({ group: '', resource: 'configmaps', n
  * acknowledged write must be in the change log exactly as acknowledged, no refused write may
  * be, and each object's final state must be its last acknowledged write.
  */
-describe('store history under concurrent clients', () => {
+describe.each(['file', 'server'] as const)('store history under concurrent clients (%s)', (via) => {
   it('final state and change log agree with every acknowledged write', async () => {
-    const db = await freshStore();
+    const db = await freshStore({}, via);
     try {
       const clients = Array.from({ length: 8 }, () => {
-        const c = createClient({ url: `file:${join(db.dir, 'state.db')}` });
+        const c = createClient({ url: db.url });
         return c;
       });
-      for (const c of clients) await c.execute('PRAGMA busy_timeout = 10000');
+      if (via === 'file') for (const c of clients) await c.execute('PRAGMA busy_timeout = 10000');
       const stores = clients.map((c) => new Store(c));
       const names = ['k0', 'k1', 'k2', 'k3', 'k4'];
       const acks: Ack[] = [];
@@ -94,7 +93,7 @@ describe('store history under concurrent clients', () => {
       }
       for (const c of clients) c.close();
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });

@@ -23,10 +23,10 @@ async function code(p: Promise<unknown>): Promise<number> {
   }
 }
 
-describe('store', () => {
+describe.each(['file', 'server'] as const)('store (%s)', (via) => {
   let db: TestDb;
   beforeEach(async () => {
-    db = await freshStore();
+    db = await freshStore({}, via);
   });
   afterEach(() => db.close());
 
@@ -157,7 +157,7 @@ describe('store', () => {
 
   it('compaction by count and by age gives 410 below the horizon and keeps what it must', async () => {
     let now = 1_000_000;
-    const timed = await freshStore({ now: () => now });
+    const timed = await freshStore({ now: () => now }, via);
     try {
       const s = timed.store;
       const revs: number[] = [];
@@ -181,7 +181,7 @@ describe('store', () => {
       const next = await s.create(key('default', 'after'), cm('default', 'after'));
       expect(Number(next.metadata.resourceVersion)).toBe(revs[9]! + 1);
     } finally {
-      timed.close();
+      await timed.close();
     }
   });
 
