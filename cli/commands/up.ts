@@ -1,0 +1,175 @@
+// `flotilla up`: a local control plane in the foreground until Ctrl-C.
+// The machinery lives in cli/launcher/ and is imported only when the command runs.
+
+import { CommandError, defineCommand, UsageError } from '../command.js';
+
+const DEFAULT_PORT = '6443';
+const DEFAULT_CRON_INTERVAL = '5';
+const DEFAULT_READY_TIMEOUT = '90';
+
+export const command = defineCommand({
+  name: 'up',
+  summary: 'Start a local control plane (worker under Miniflare, libSQL, TLS, kubeconfig)',
+  description: [
+    'Start a local Flotilla control plane and keep it in the foreground until Ctrl-C.',
+    '',
+    'It runs the libSQL server on DIR/state.db, migrates the schema, bundles the worker',
+    '(functions/worker.ts) and serves it over HTTPS on 127.0.0.1 with workerd (Miniflare),',
+    "ticks the worker's cron handler, and writes an admin kubeconfig. The first start makes",
+    'a CA and an admin token; later starts on the same data dir reuse them and every object,',
+    "so the kubeconfig keeps working. Only one 'up' may run per data dir.",
+  ].join('\n'),
+  flags: {
+    'data-dir': {
+      type: 'string',
+      valueName: 'DIR',
+      default: '.flotilla',
+      env: 'FLOTILLA_DATA_DIR',
+      description: 'State, certificates, tokens and kubeconfig; relative to the directory you ran the command in',
+    },
+    port: {
+      type: 'string',
+      short: 'p',
+      valueName: 'P',
+      default: DEFAULT_PORT,
+      description: 'HTTPS port of the API on 127.0.0.1; 0 picks a free one and prints it',
+    },
+    members: {
+      type: 'string',
+      valueName: 'N',
+      default: '3',
+      description: 'Demo member clusters to start; accepted now, they arrive with the member-cluster feature',
+    },
+    'cron-interval': {
+      type: 'string',
+      valueName: 'SECONDS',
+      default: DEFAULT_CRON_INTERVAL,
+      env: 'FLOTILLA_CRON_INTERVAL',
+      description: "How often to run the worker's scheduled handler (Miniflare fires no crons itself)",
+    },
+    'ready-timeout': {
+      type: 'string',
+      valueName: 'SECONDS',
+      default: DEFAULT_READY_TIMEOUT,
+      description: 'How long to wait for /readyz to answer 200 before giving up',
+    },
+    verbose: {
+      type: 'boolean',
+      short: 'v',
+      description: "Show every step as it starts, the worker's console output and Miniflare's log",
+    },
+  },
+  notes: {
+    'Files in DIR': [
+      'karmada-apiserver.config   admin kubeconfig (0600): context karmada-apiserver, user karmada-admin',
+      'state.db                   the database (libSQL/SQLite, WAL)',
+      'pki/                       ca.crt, ca.key, apiserver.crt, apiserver.key',
+      'admin-token.sha256         hash of the admin token (the token itself is only in the kubeconfig)',
+      'token-signing.key          key for ServiceAccount tokens',
+      'flotilla.lock              pid of the running up; a stale one (dead pid) is taken over',
+      'cache/                     the worker bundle, rebuilt at each start',
+    ],
+    Environment: [
+      'FLOTILLA_WORKER_ENTRY      bundle this entry instead of functions/worker.ts (development)',
+    ],
+    'Exit status': ['0 after Ctrl-C or SIGTERM stopped everything; 1 when starting failed; 2 on a usage error'],
+  },
+  examples: [
+    'npm run up                                   # from a clone, after npm ci',
+    'npm run up -- --port 0 --data-dir /tmp/fl    # flags after --; relative paths are yours',
+    'npx --no-install flotilla up -v',
+    'export KUBECONFIG=$PWD/.flotilla/karmada-apiserver.config && kubectl get ns',
+  ],
+  async run({ flags, invocationDir }) {
+    const { parsePort } = await import('../launcher/ports.js');
+    const port = parsePort(flags.port);
+    if (port === undefined) throw new UsageError(`flotilla up: --port must be 0-65535, got '${flags.port}'`);
+    const members = /^\d+$/.test(flags.members) ? Number(flags.members) : NaN;
+    if (!Number.isInteger(members) || members > 50) {
+      throw new UsageError(`flotilla up: --members must be a whole number from 0 to 50, got '${flags.members}'`);
+    }
+    const cronIntervalMs = seconds('--cron-interval', flags['cron-interval'], 0.1);
+    const readyTimeoutMs = seconds('--ready-timeout', flags['ready-timeout'], 1);
+
+    const { resolveDataDir } = await import('../launcher/data-dir.js');
+    const { launchControlPlane } = await import('../launcher/launch.js');
+    const { createStatusReporter } = await import('../launcher/status.js');
+    const verbose = flags.verbose;
+    const reporter = createStatusReporter(process.stdout, verbose);
+    const dataDir = resolveDataDir(flags['data-dir'], invocationDir);
+
+    // Signals stop a start in progress as well as a running plane; a second one forces exit.
+    const controller = new AbortController();
+    let stopSignal: (sig: NodeJS.Signals) => void = () => undefined;
+    const stopRequested = new Promise<NodeJS.Signals>((resolve) => (stopSignal = resolve));
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      if (++signals > 1) {
+        process.stderr.write(`flotilla up: ${sig} again, exiting without a clean stop\n`);
+        process.exit(130);
+      }
+      controller.abort(new Error(`stopped by ${sig}`));
+      stopSignal(sig);
+    };
+    const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of stopSignals) process.on(s, onSignal);
+
+    reporter.info(`Starting Flotilla in ${dataDir}`);
+    if (members > 0) {
+      reporter.info(`· --members ${members}: demo member clusters arrive with the member-cluster feature; starting the control plane alone`);
+    }
+    let plane: Awaited<ReturnType<typeof launchControlPlane>>;
+    try {
+      plane = await launchControlPlane({
+        dataDir,
+        port,
+        cronIntervalMs,
+        readyTimeoutMs,
+        verbose,
+        workerEntry: process.env.FLOTILLA_WORKER_ENTRY || undefined,
+        reporter,
+        signal: controller.signal,
+        onWorkerOutput: (line) => process.stderr.write(`worker │ ${line}\n`),
+      });
+    } catch (err) {
+      for (const s of stopSignals) process.removeListener(s, onSignal);
+      if (controller.signal.aborted) {
+        reporter.info('Stopped before the control plane was ready.');
+        return 0;
+      }
+      const message = err instanceof Error ? (verbose ? (err.stack ?? err.message) : err.message) : String(err);
+      throw new CommandError(`up failed: ${message}`);
+    }
+
+    reporter.info('');
+    reporter.info(`Flotilla is running at ${plane.url}`);
+    reporter.info(`  data dir:    ${plane.dataDir}`);
+    reporter.info(`  kubeconfig:  ${plane.kubeconfig} (context karmada-apiserver)`);
+    reporter.info(`  CA SHA-256:  ${plane.caFingerprint}`);
+    reporter.info('  Stop with Ctrl-C. In another shell:');
+    reporter.info('');
+    reporter.info(`export KUBECONFIG=${plane.kubeconfig}`);
+
+    const sig = await stopRequested;
+    reporter.info(`\nStopping (${sig})…`);
+    // A stop that hangs (a wedged child) must not leave the terminal stuck forever.
+    const force = setTimeout(() => {
+      process.stderr.write('flotilla up: stopping took over 20 s, exiting anyway\n');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    await plane.stop();
+    clearTimeout(force);
+    for (const s of stopSignals) process.removeListener(s, onSignal);
+    reporter.info('Stopped.');
+    return 0;
+  },
+});
+
+function seconds(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < min) {
+    throw new UsageError(`flotilla up: ${flag} must be a number of seconds (at least ${min}), got '${value}'`);
+  }
+  return Math.round(n * 1000);
+}
