@@ -165,3 +165,20 @@ describe('namespace finalizer', () => {
     expect(await store.get(k('configmaps', 'other', 'keep'))).toBeDefined();
   });
 });
+
+describe('quiescence', () => {
+  it('once converged, ticks and nudges write nothing: the global revision stops rising', async () => {
+    const { store, manager } = await setup([garbageCollector, namespaceFinalizer]);
+    const ns = await store.create(k('namespaces', '', 'q'), { ...obj('Namespace', 'q', ''), spec: { finalizers: ['kubernetes'] } });
+    const owner = await store.create(k('configmaps', 'q', 'owner'), obj('ConfigMap', 'owner', 'q'));
+    await store.create(k('configmaps', 'q', 'dep'), obj('ConfigMap', 'dep', 'q', { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! }] }));
+    expect(ns.metadata.name).toBe('q');
+    await manager.onTick();
+    const settled = await store.currentRevision();
+    for (let i = 0; i < 5; i++) {
+      await manager.onTick();
+      await manager.onQueue([{ kind: 'nudge' }]);
+    }
+    expect(await store.currentRevision()).toBe(settled);
+  });
+});
