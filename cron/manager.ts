@@ -18,6 +18,8 @@ export interface ManagerOptions {
   /** A timer this late has lost its message; the tick fires it. */
   timerLateMs?: number;
   retryMs?: number;
+  /** The worker env's token signing key (and cluster CA) for the Secret-based token reconciler. */
+  serviceAccountTokens?: { signingKey: string; caCertPem?: string };
 }
 
 const RESYNC_AT = 'resync_at';
@@ -38,6 +40,7 @@ export class ControllerManager {
       registry: opts.registry,
       now,
       arm: (reconciler, key, delayMs) => armTimer(opts.store.client, opts.queue, { reconciler, key, delayMs, now: now() }),
+      ...(opts.serviceAccountTokens ? { serviceAccountTokens: opts.serviceAccountTokens } : {}),
     };
   }
 

@@ -9,6 +9,8 @@ export interface ReconcileContext {
   now(): number;
   /** Asks for `reconciler` to run for `key` again after `delayMs` (a delayed queue message). */
   arm(reconciler: string, key: string, delayMs: number): Promise<void>;
+  /** What Secret-based ServiceAccount tokens are signed with; absent, that reconciler does nothing. */
+  serviceAccountTokens?: { signingKey: string; caCertPem?: string };
 }
 
 /** What a reconcile pass may ask for: to run again later even if nothing changes. */

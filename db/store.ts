@@ -62,7 +62,12 @@ export interface StoreOptions {
   /** Called after every committed write: the outbox nudge (a queue message in the worker). */
   onCommit?: (change: Change) => void;
   now?: () => number;
+  /** Largest stored object in bytes of JSON (default 1.5 MiB, etcd's request limit). */
+  maxObjectBytes?: number;
 }
+
+/** etcd's default --max-request-bytes: kube-apiserver's objects can be no larger. */
+export const MAX_OBJECT_BYTES = 1572864;
 
 export interface CompactOptions {
   /** Changes older than this are compacted. */
@@ -141,6 +146,14 @@ export class Store {
     });
   }
 
+  /** What kube-apiserver answers when etcd refuses an oversized object: 413, nothing written. */
+  private checkSize(body: string): void {
+    const limit = this.options.maxObjectBytes ?? MAX_OBJECT_BYTES;
+    // A UTF-16 unit is at most three UTF-8 bytes: encode only when that bound could pass the limit.
+    if (body.length * 3 <= limit) return;
+    if (new TextEncoder().encode(body).byteLength > limit) throw errors.tooLarge('Request entity too large: etcdserver: request is too large');
+  }
+
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
     const rs = await this.client.execute({
       sql: `SELECT body, resource_version FROM objects WHERE ${KEY_WHERE}`,
@@ -163,6 +176,7 @@ export class Store {
   async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
     const labels = JSON.stringify(obj.metadata?.labels ?? {});
     const body = dehydrate(obj);
+    this.checkSize(body);
     const fields = this.fields(key, obj);
     const args = { ...keyArgs(key), body, labels, fields, uid: String(obj.metadata?.uid ?? ''), owners: ownersJson(obj), at: this.now() };
     let revision: number;
@@ -200,6 +214,7 @@ export class Store {
   async update(key: ObjectKey, obj: KubeObject, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
     const labels = JSON.stringify(obj.metadata?.labels ?? {});
     const body = dehydrate(obj);
+    this.checkSize(body);
     const args = {
       ...keyArgs(key),
       body,
@@ -300,7 +315,8 @@ export class Store {
       args[`fv${i}`] = req.value;
       where.push(`IFNULL(json_extract(o.fields, :fp${i}), '') ${req.op === 'eq' ? '=' : '<>'} :fv${i}`);
     });
-    const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : undefined;
+    // SQLite's LIMIT is a 64-bit integer: a limit past any possible row count means no limit.
+    const limit = opts.limit && opts.limit > 0 && opts.limit < 2 ** 31 ? Math.floor(opts.limit) : undefined;
     if (limit) args.lim = limit + 1;
     const [rows, rev, compacted] = await this.client.batch(
       [

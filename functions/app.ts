@@ -1,13 +1,20 @@
 import { Hono } from 'hono';
 import { createBuiltinRegistry } from '../shared/registry/index.js';
+import { auditing } from './audit.js';
 import { authentication } from './auth.js';
+import { authorization } from './authz.js';
 import { MAX_REQUEST_BODY_BYTES } from './body.js';
 import type { AppDeps, AppEnv, ServerContext } from './context.js';
+import { customResourceRegistry } from './custom-resources.js';
 import { errorToResponse, notFoundResponse } from './errors.js';
+import { RequestLimiter } from './limits.js';
+import { builtinSchemas } from './openapi/builtin-schemas.js';
 import { registerDiscovery } from './routes/discovery.js';
 import { registerHealth } from './routes/health.js';
+import { registerOpenApi } from './routes/openapi.js';
 import { registerResources } from './routes/resources.js';
 import { KUBERNETES_VERSION, registerVersion } from './routes/version.js';
+import { warningHeaders } from './warnings.js';
 
 export type { AppConfig, AppDeps, UserInfo } from './context.js';
 export { ensureBootstrap } from './bootstrap.js';
@@ -21,6 +28,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     store: deps.store,
     registry: deps.registry ?? createBuiltinRegistry(),
     now: deps.now ?? Date.now,
+    schemas: deps.schemas ?? builtinSchemas,
     ...(deps.waitUntil ? { waitUntil: deps.waitUntil } : {}),
     config: {
       ...deps.config,
@@ -36,10 +44,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   app.onError((err) => errorToResponse(err));
   app.notFound(() => notFoundResponse());
+  app.use('*', auditing(ctx, deps.audit));
   app.use('*', authentication(ctx));
+  app.use('*', authorization(ctx, deps.limiter ?? new RequestLimiter(deps.config.limits)));
+  app.use('*', warningHeaders());
+  // Per request: built-ins plus the kinds Established CRDs define, in ctx.registry and ctx.schemas.
+  app.use('*', customResourceRegistry(ctx));
   registerVersion(app, ctx);
   registerHealth(app, ctx);
   registerDiscovery(app, ctx);
+  registerOpenApi(app, ctx);
   registerResources(app, ctx);
   return app;
 }

@@ -2,11 +2,13 @@ import type { Store } from '../db/store.js';
 import { prepareForCreate, SYSTEM_NAMESPACES } from '../shared/object-semantics.js';
 import { createBuiltinRegistry, type Registry } from '../shared/registry/index.js';
 import { isApiError } from '../shared/status.js';
+import { ensureRbacBootstrap } from './rbac-bootstrap.js';
 
 /**
  * Creates the namespaces kube-apiserver always has (default, kube-system, kube-public,
- * kube-node-lease) if missing. Idempotent and safe to run concurrently from several
- * processes: a lost race is an AlreadyExists, which is the goal anyway.
+ * kube-node-lease) if missing, then the default RBAC policy (functions/rbac-bootstrap.ts).
+ * Idempotent and safe to run concurrently from several processes: a lost race is an
+ * AlreadyExists, which is the goal anyway.
  */
 export async function ensureBootstrap(store: Store, opts: { registry?: Registry; now?: () => number } = {}): Promise<void> {
   const registry = opts.registry ?? createBuiltinRegistry();
@@ -23,4 +25,5 @@ export async function ensureBootstrap(store: Store, opts: { registry?: Registry;
       if (!(isApiError(e) && e.reason === 'AlreadyExists')) throw e;
     }
   }
+  await ensureRbacBootstrap(store, registry, now);
 }

@@ -1,5 +1,9 @@
 import type { Store } from '../db/store.js';
+import type { SchemaSet } from '../shared/openapi/schema.js';
 import type { Registry } from '../shared/registry/index.js';
+import type { AuditSink } from './audit.js';
+import type { LimitOptions, RequestLimiter } from './limits.js';
+import type { RequestSecurity } from './security-context.js';
 
 /** Configuration the worker entry or the Node launcher hands to createApp. */
 export interface AppConfig {
@@ -21,6 +25,8 @@ export interface AppConfig {
   watchBookmarkMs?: number;
   /** Request body limit in bytes (default 3 MiB, as kube-apiserver). */
   maxRequestBodyBytes?: number;
+  /** Per-user rate and watch limits, used when AppDeps brings no limiter (see functions/limits.ts). */
+  limits?: LimitOptions;
 }
 
 export interface AppDeps {
@@ -32,6 +38,12 @@ export interface AppDeps {
   now?: () => number;
   /** workerd's ctx.waitUntil, for work that may finish after the response. */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /** Where audit records go; none are written without one (functions/audit.ts). */
+  audit?: AuditSink;
+  /** The limits' state, which must outlive one request: the worker keeps one per isolate. */
+  limiter?: RequestLimiter;
+  /** The schemas of the served kinds (default: upstream's built-ins); CRDs and Karmada's kinds add theirs. */
+  schemas?: () => Promise<SchemaSet>;
 }
 
 /** The authenticated caller, as kube's user.Info. */
@@ -42,7 +54,7 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
-export type AppEnv = { Variables: { user: UserInfo } };
+export type AppEnv = { Variables: { user: UserInfo; security: RequestSecurity } };
 
 /** Everything a handler needs, resolved once in createApp. */
 export interface ServerContext {
@@ -52,4 +64,6 @@ export interface ServerContext {
     AppConfig;
   now: () => number;
   waitUntil?: (promise: Promise<unknown>) => void;
+  /** The SchemaSet of every served kind: field validation, pruning, patches and /openapi read it. */
+  schemas: () => Promise<SchemaSet>;
 }

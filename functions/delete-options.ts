@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PropagationPolicy } from '../shared/object-semantics.js';
 import { errors } from '../shared/status.js';
+import { dryRunCause } from './write-options.js';
 
 export const deleteOptionsSchema = z
   .object({
@@ -37,6 +38,9 @@ export function resolveDeleteOptions(body: unknown, query: (name: string) => str
   const orphan = query('orphanDependents') ?? (opts.orphanDependents === null || opts.orphanDependents === undefined ? undefined : String(opts.orphanDependents));
   if (policy === undefined && orphan !== undefined) policy = orphan === 'true' ? 'Orphan' : 'Background';
   const dryRun = [...(queries('dryRun') ?? []), ...(opts.dryRun ?? [])];
+  // An unknown dryRun value must not fall through to a real delete.
+  const dryRunInvalid = dryRunCause(dryRun);
+  if (dryRunInvalid) throw errors.invalid({ group: 'meta.k8s.io', resource: '', kind: 'DeleteOptions', name: '' }, [dryRunInvalid]);
   return {
     ...(policy ? { propagationPolicy: policy } : {}),
     preconditions: {

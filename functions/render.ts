@@ -56,6 +56,7 @@ export function renderList(
       return toTable(type, result.items, {
         now: opts.now,
         version: rendering.version,
+        servedVersion: version,
         resourceVersion: result.resourceVersion,
         ...(result.continue ? { continue: result.continue } : {}),
         ...(opts.includeObject ? { includeObject: opts.includeObject } : {}),

@@ -1,10 +1,13 @@
 import { createClient, type Client } from '@libsql/client/web';
 import { Store } from '../db/store.js';
 import { ControllerManager } from '../cron/manager.js';
+import { registryWithCustomResources } from '../db/crd-registry.js';
 import { reconcilers } from '../cron/registry.js';
 import type { QueueProducer, ReconcileMessage } from '../cron/queue.js';
 import { createBuiltinRegistry } from '../shared/registry/index.js';
 import { createApp, ensureBootstrap } from './app.js';
+import { bindingAuditSink, consoleAuditSink, type AuditBinding } from './audit.js';
+import { RequestLimiter } from './limits.js';
 
 /** The bindings of wrangler.toml (and of the local launcher's Miniflare). */
 export interface Env {
@@ -14,6 +17,10 @@ export interface Env {
   TOKEN_SIGNING_KEY: string;
   FLOTILLA_MODE?: string;
   RECONCILE_QUEUE?: QueueProducer;
+  /** Under `flotilla up`: the launcher's audit log writer (a Miniflare service binding). Without it, records go to console.log. */
+  AUDIT?: AuditBinding;
+  /** PEM of the CA clients trust for this API, copied into ServiceAccount token Secrets as ca.crt. */
+  CLUSTER_CA_CERT?: string;
 }
 
 /** The parts of the Workers runtime objects the handlers use (no dependency on workers-types). */
@@ -46,9 +53,21 @@ function storeFor(env: Env, ctx: ExecutionContext): Store {
   });
 }
 
-function managerFor(env: Env, ctx: ExecutionContext): ControllerManager {
-  return new ControllerManager({ store: storeFor(env, ctx), registry, reconcilers, queue: env.RECONCILE_QUEUE });
+async function managerFor(env: Env, ctx: ExecutionContext): Promise<ControllerManager> {
+  const store = storeFor(env, ctx);
+  return new ControllerManager({
+    store,
+    // Reconcilers act on custom resources too (namespace deletion, garbage collection).
+    registry: await registryWithCustomResources(store, registry),
+    reconcilers,
+    queue: env.RECONCILE_QUEUE,
+    serviceAccountTokens: { signingKey: env.TOKEN_SIGNING_KEY, ...(env.CLUSTER_CA_CERT ? { caCertPem: env.CLUSTER_CA_CERT } : {}) },
+  });
 }
+
+// Rate and watch limits must outlive a request, so they are per isolate: each isolate
+// counts its own requests (a Cloudflare deploy runs many; the bound is per isolate).
+const limiter = new RequestLimiter();
 
 // Bootstrap is idempotent; remembering success per isolate only saves round trips.
 let bootstrapped = false;
@@ -66,19 +85,22 @@ export default {
       store,
       registry,
       config: { adminTokenSha256: env.ADMIN_TOKEN_SHA256, tokenSigningKey: env.TOKEN_SIGNING_KEY },
+      waitUntil: (p) => ctx.waitUntil(p),
+      audit: env.AUDIT ? bindingAuditSink(env.AUDIT) : consoleAuditSink,
+      limiter,
     });
     return app.fetch(request);
   },
 
   async queue(batch: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {
     const messages = batch.messages.map((m) => m.body as ReconcileMessage);
-    await managerFor(env, ctx).onQueue(messages);
+    await (await managerFor(env, ctx)).onQueue(messages);
     batch.ackAll();
   },
 
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const store = storeFor(env, ctx);
     await bootstrap(store);
-    await managerFor(env, ctx).onTick();
+    await (await managerFor(env, ctx)).onTick();
   },
 };

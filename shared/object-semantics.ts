@@ -4,6 +4,8 @@ import { validateName, validateNamespaceName } from './names.js';
 import { groupVersionString, storageVersionOf, type ResourceType } from './registry/resource-type.js';
 import { ApiError, errors, type StatusCause } from './status.js';
 import { rfc3339 } from './time.js';
+import { normalizeSecret } from './secrets.js';
+import { checkObjectMeta } from './metadata-validation.js';
 
 /** Finalizers the garbage collector acts on (set by DELETE with a propagation policy). */
 export const FINALIZER_ORPHAN = 'orphan';
@@ -61,16 +63,27 @@ export function validateObjectMeta(type: ResourceType, meta: ObjectMeta): Status
 /** Defaults the handlers apply on every write: what kube's defaulting would make visible to kubectl. */
 function applyDefaults(type: ResourceType, obj: KubeObject): void {
   const spec = obj.spec as Record<string, unknown> | undefined;
-  if (type.subresources.includes('scale') && spec && typeof spec === 'object' && spec.replicas === undefined) {
+  // Custom resources default only what their schema says (shared/crd/defaulting.ts).
+  if (type.subresources.includes('scale') && !type.customResource && spec && typeof spec === 'object' && spec.replicas === undefined) {
     spec.replicas = 1;
   }
   if (type.group === '' && type.resource === 'namespaces') {
+    if (obj.spec !== undefined && obj.spec !== null && (typeof obj.spec !== 'object' || Array.isArray(obj.spec))) {
+      throw errors.badRequest(`Namespace in version "v1" cannot be handled as a Namespace: spec must be an object, not ${Array.isArray(obj.spec) ? 'an array' : typeof obj.spec}`);
+    }
     const nsSpec = (obj.spec ?? {}) as Record<string, unknown>;
     if (!Array.isArray(nsSpec.finalizers)) nsSpec.finalizers = [NAMESPACE_FINALIZER];
     obj.spec = nsSpec;
     // Every namespace carries its own name as a label so selectors can pick namespaces by name.
     if (obj.metadata.name) obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
   }
+  if (type.group === '' && type.resource === 'secrets') normalizeSecret(obj, obj.metadata.name ?? '');
+}
+
+/** Metadata types and label/annotation syntax (shared/metadata-validation.ts): 400 or 422 before anything is stored. */
+function checkMeta(type: ResourceType, obj: KubeObject): void {
+  const causes = checkObjectMeta(type.kind, storageVersionOf(type), obj.metadata as Record<string, unknown>);
+  if (causes.length) throw invalidError(type, obj.metadata.name ?? '', causes);
 }
 
 export interface CreateContext {
@@ -105,6 +118,7 @@ export function prepareForCreate(type: ResourceType, input: KubeObject, ctx: Cre
     obj.status = structuredClone(type.initialStatus ?? {});
   }
   applyDefaults(type, obj);
+  checkMeta(type, obj);
   return obj;
 }
 
@@ -155,7 +169,10 @@ export function prepareForUpdate(type: ResourceType, old: KubeObject, input: Kub
   next.metadata = meta;
   next.apiVersion = groupVersionString(type.group, storageVersionOf(type));
   next.kind = type.kind;
-  if (target === 'main') applyDefaults(type, next);
+  if (target === 'main') {
+    applyDefaults(type, next);
+    checkMeta(type, next);
+  }
   if (type.generation !== 'none' && generationChanged(type, old, next)) meta.generation = (om.generation ?? 1) + 1;
 
   if (om.deletionTimestamp) {

@@ -5,7 +5,8 @@ export function rfc3339(ms: number): string {
 
 /** k8s.io/apimachinery/pkg/util/duration.HumanDuration: what the AGE column prints. */
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  // Go's int(d.Seconds()) truncates toward zero: 1.5 s in the future is still "0s".
+  const seconds = Math.trunc(ms / 1000);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
   if (seconds < 60 * 2) return `${seconds}s`;

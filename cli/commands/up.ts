@@ -18,6 +18,10 @@ export const command = defineCommand({
     "ticks the worker's cron handler, and writes an admin kubeconfig. The first start makes",
     'a CA and an admin token; later starts on the same data dir reuse them and every object,',
     "so the kubeconfig keeps working. Only one 'up' may run per data dir.",
+    '',
+    'With --members N (default 3) it then starts N simulated member clusters in one more',
+    "process: each is Flotilla's API server in member mode with its own database, certificate",
+    'and token, plus a workload simulator (nodes, pods, status). Nothing runs in them.',
   ].join('\n'),
   flags: {
     'data-dir': {
@@ -38,7 +42,43 @@ export const command = defineCommand({
       type: 'string',
       valueName: 'N',
       default: '3',
-      description: 'Demo member clusters to start; accepted now, they arrive with the member-cluster feature',
+      description:
+        'Simulated member clusters to run (member1…memberN on the ports after --port; 0 for none). The set is kept in DIR/members/: another N adds or removes members',
+    },
+    'real-members': {
+      type: 'string',
+      valueName: 'N',
+      default: '0',
+      description:
+        'Real Kubernetes clusters (kube-apiserver, controller-manager, scheduler, etcd, kwok nodes; built from the upstream Go modules on first use, needs Go) as member1…memberN instead of simulated ones',
+    },
+    'sim-pod-start-delay': {
+      type: 'string',
+      valueName: 'SECONDS',
+      default: '1',
+      env: 'FLOTILLA_SIM_POD_START_DELAY',
+      description: 'Simulated members: from a pod binding to a node to Running',
+    },
+    'sim-job-duration': {
+      type: 'string',
+      valueName: 'SECONDS',
+      default: '5',
+      env: 'FLOTILLA_SIM_JOB_DURATION',
+      description: "Simulated members: how long a Job's pod runs before it succeeds",
+    },
+    'sim-load-balancer-delay': {
+      type: 'string',
+      valueName: 'SECONDS',
+      default: '1',
+      env: 'FLOTILLA_SIM_LOAD_BALANCER_DELAY',
+      description: 'Simulated members: until a LoadBalancer Service or an Ingress gets its address',
+    },
+    'sim-volume-bind-delay': {
+      type: 'string',
+      valueName: 'SECONDS',
+      default: '0.5',
+      env: 'FLOTILLA_SIM_VOLUME_BIND_DELAY',
+      description: 'Simulated members: until a PersistentVolumeClaim is Bound',
     },
     'cron-interval': {
       type: 'string',
@@ -66,8 +106,11 @@ export const command = defineCommand({
       'pki/                       ca.crt, ca.key, apiserver.crt, apiserver.key',
       'admin-token.sha256         hash of the admin token (the token itself is only in the kubeconfig)',
       'token-signing.key          key for ServiceAccount tokens',
+      'audit/audit.log            audit records (JSON lines), rotated at 10 MiB, 5 files kept',
       'flotilla.lock              pid of the running up; a stale one (dead pid) is taken over',
       'cache/                     the worker bundle, rebuilt at each start',
+      'members.config             kubeconfig of the simulated members (0600): a context per member, member1…',
+      'members/                   members.json (names, ports, labels, region, provider, nodes) and a folder per member',
     ],
     Environment: [
       'FLOTILLA_WORKER_ENTRY      bundle this entry instead of functions/worker.ts (development)',
@@ -78,6 +121,8 @@ export const command = defineCommand({
     'npm run up                                   # from a clone, after npm ci',
     'npm run up -- --port 0 --data-dir /tmp/fl    # flags after --; relative paths are yours',
     'npx --no-install flotilla up -v',
+    'npm run up -- --members 0                    # the control plane alone; drops recorded members',
+    'kubectl --kubeconfig .flotilla/members.config --context member1 get nodes',
     'export KUBECONFIG=$PWD/.flotilla/karmada-apiserver.config && kubectl get ns',
   ],
   async run({ flags, invocationDir }) {
@@ -85,11 +130,21 @@ export const command = defineCommand({
     const port = parsePort(flags.port);
     if (port === undefined) throw new UsageError(`flotilla up: --port must be 0-65535, got '${flags.port}'`);
     const members = /^\d+$/.test(flags.members) ? Number(flags.members) : NaN;
-    if (!Number.isInteger(members) || members > 50) {
-      throw new UsageError(`flotilla up: --members must be a whole number from 0 to 50, got '${flags.members}'`);
+    if (!Number.isInteger(members) || members > 100) {
+      throw new UsageError(`flotilla up: --members must be a whole number from 0 to 100, got '${flags.members}'`);
+    }
+    const realMembers = /^\d+$/.test(flags['real-members']) ? Number(flags['real-members']) : NaN;
+    if (!Number.isInteger(realMembers) || realMembers > 10) {
+      throw new UsageError(`flotilla up: --real-members must be a whole number from 0 to 10, got '${flags['real-members']}'`);
     }
     const cronIntervalMs = seconds('--cron-interval', flags['cron-interval'], 0.1);
     const readyTimeoutMs = seconds('--ready-timeout', flags['ready-timeout'], 1);
+    const simDelays = {
+      podStartDelayMs: seconds('--sim-pod-start-delay', flags['sim-pod-start-delay'], 0),
+      jobDurationMs: seconds('--sim-job-duration', flags['sim-job-duration'], 0),
+      loadBalancerDelayMs: seconds('--sim-load-balancer-delay', flags['sim-load-balancer-delay'], 0),
+      volumeBindDelayMs: seconds('--sim-volume-bind-delay', flags['sim-volume-bind-delay'], 0),
+    };
 
     const { resolveDataDir } = await import('../launcher/data-dir.js');
     const { launchControlPlane } = await import('../launcher/launch.js');
@@ -115,9 +170,6 @@ export const command = defineCommand({
     for (const s of stopSignals) process.on(s, onSignal);
 
     reporter.info(`Starting Flotilla in ${dataDir}`);
-    if (members > 0) {
-      reporter.info(`· --members ${members}: demo member clusters arrive with the member-cluster feature; starting the control plane alone`);
-    }
     let plane: Awaited<ReturnType<typeof launchControlPlane>>;
     try {
       plane = await launchControlPlane({
@@ -141,11 +193,48 @@ export const command = defineCommand({
       throw new CommandError(`up failed: ${message}`);
     }
 
+    // Members (cli/member/) start once the API answers; their failure stops it too. Real
+    // members take the simulated ones' names and ports, so they replace them.
+    const { startDemoMembers } = await import('../member/demo-members.js');
+    let demo: Awaited<ReturnType<typeof startDemoMembers>>;
+    let real: Awaited<ReturnType<typeof import('../member/real-members.js').startRealMembers>> | undefined;
+    try {
+      if (realMembers > 0) {
+        const { startRealMembers } = await import('../member/real-members.js');
+        real = await startRealMembers({ dataDir: plane.dataDir, count: realMembers, apiPort: plane.port, reporter });
+      }
+      demo = await startDemoMembers({
+        dataDir: plane.dataDir,
+        count: realMembers > 0 ? 0 : members,
+        apiPort: plane.port,
+        delays: simDelays,
+        readyTimeoutMs,
+        reporter,
+        signal: controller.signal,
+        onOutput: (line) => process.stderr.write(`members │ ${line}\n`),
+      });
+    } catch (err) {
+      await real?.stop();
+      await plane.stop();
+      for (const s of stopSignals) process.removeListener(s, onSignal);
+      if (controller.signal.aborted) {
+        reporter.info('Stopped before the members were ready.');
+        return 0;
+      }
+      throw new CommandError(`up failed: ${err instanceof Error ? (verbose ? (err.stack ?? err.message) : err.message) : String(err)}`);
+    }
+
     reporter.info('');
     reporter.info(`Flotilla is running at ${plane.url}`);
     reporter.info(`  data dir:    ${plane.dataDir}`);
     reporter.info(`  kubeconfig:  ${plane.kubeconfig} (context karmada-apiserver)`);
     reporter.info(`  CA SHA-256:  ${plane.caFingerprint}`);
+    if (real) {
+      reporter.info(`  members:     ${real.members.map((m) => m.name).join(', ')} (real kube-apiservers with kwok nodes), contexts in ${real.kubeconfig}`);
+    }
+    if (demo.kubeconfig) {
+      reporter.info(`  members:     ${demo.members.map((m) => m.name).join(', ')} (simulated: nothing runs), contexts in ${demo.kubeconfig}`);
+    }
     reporter.info('  Stop with Ctrl-C. In another shell:');
     reporter.info('');
     reporter.info(`export KUBECONFIG=${plane.kubeconfig}`);
@@ -158,6 +247,8 @@ export const command = defineCommand({
       process.exit(1);
     }, 20_000);
     force.unref();
+    await demo.stop();
+    await real?.stop();
     await plane.stop();
     clearTimeout(force);
     for (const s of stopSignals) process.removeListener(s, onSignal);

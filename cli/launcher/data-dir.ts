@@ -18,6 +18,8 @@ export interface DataDirLayout {
   adminTokenHash: string;
   tokenSigningKey: string;
   kubeconfig: string;
+  /** JSON lines of the audit log, rotated by size (cli/launcher/audit-sink.ts). */
+  auditLog: string;
   /** Rebuilt at every start (the worker bundle); safe to delete while stopped. */
   cacheDir: string;
 }
@@ -36,6 +38,7 @@ export function layout(root: string): DataDirLayout {
     adminTokenHash: join(root, 'admin-token.sha256'),
     tokenSigningKey: join(root, 'token-signing.key'),
     kubeconfig: join(root, 'karmada-apiserver.config'),
+    auditLog: join(root, 'audit', 'audit.log'),
     cacheDir: join(root, 'cache'),
   };
 }

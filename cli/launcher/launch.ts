@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import { migrateDatabase } from '../migrate.js';
 import { startLibsqlServer, type LibsqlServer } from '../libsql-server/server.js';
+import { auditBindingHandler, RotatingLog } from './audit-sink.js';
 import { ensureCertificates } from './certificates.js';
-import { ensureProtobufCode, PROTOBUF_GENERATOR, PROTOBUF_OUTPUT } from './codegen.js';
+import { ensureOpenApiCode, ensureProtobufCode, OPENAPI_GENERATOR, OPENAPI_OUTPUT, PROTOBUF_GENERATOR, PROTOBUF_OUTPUT } from './codegen.js';
 import { startCronTicker } from './cron-ticker.js';
 import { prepareDataDir } from './data-dir.js';
 import { writeKubeconfig, readKubeconfigToken } from './kubeconfig.js';
@@ -107,6 +108,9 @@ export async function launchControlPlane(opts: LaunchOptions): Promise<ControlPl
     await r.step('build-time code', () => ensureProtobufCode(PROJECT_ROOT, codegenLog), (o) =>
       o === 'present' ? `${PROTOBUF_OUTPUT} current` : o === 'generated' ? `ran ${PROTOBUF_GENERATOR}` : 'no generator',
     );
+    await r.step('OpenAPI schemas', () => ensureOpenApiCode(PROJECT_ROOT, codegenLog), (o) =>
+      o === 'present' ? `${OPENAPI_OUTPUT} current` : o === 'generated' ? `ran ${OPENAPI_GENERATOR}` : 'no generator',
+    );
     checkpoint();
 
     // Independent, so concurrent: bundling is CPU in esbuild's process, the rest is I/O.
@@ -138,7 +142,9 @@ export async function launchControlPlane(opts: LaunchOptions): Promise<ControlPl
       ADMIN_TOKEN_SHA256: admin.sha256,
       TOKEN_SIGNING_KEY: signing.key,
       FLOTILLA_MODE: 'control-plane',
+      CLUSTER_CA_CERT: certs.caCertPem,
     };
+    const auditLog = new RotatingLog(files.auditLog);
     const worker: RunningWorker = await r.step('API serving', async () => {
       const w = await startWorker({
         scriptPath: bundle.scriptPath,
@@ -151,6 +157,7 @@ export async function launchControlPlane(opts: LaunchOptions): Promise<ControlPl
         verbose: opts.verbose,
         tmpDir: join(files.cacheDir, 'miniflare'),
         onWorkerOutput: opts.onWorkerOutput,
+        serviceBindings: { AUDIT: auditBindingHandler(auditLog, (err) => r.warn(`audit log: ${err.message}`)) },
       });
       teardown.add('worker', () => w.close());
       lock.recordWorkerd(childPids(process.pid, 'workerd'));

@@ -5,6 +5,7 @@ import type * as MiniflareModule from 'miniflare';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { WranglerConfig } from './wrangler-config.js';
 
@@ -18,6 +19,8 @@ export interface WorkerEnv {
   /** Base64 secret for signing ServiceAccount tokens. */
   TOKEN_SIGNING_KEY: string;
   FLOTILLA_MODE: 'control-plane';
+  /** PEM of the local CA, for the ca.crt of ServiceAccount token Secrets. */
+  CLUSTER_CA_CERT?: string;
 }
 
 export interface StartWorkerOptions {
@@ -33,6 +36,8 @@ export interface StartWorkerOptions {
   tmpDir: string;
   /** Where the worker's console lines go (stderr of `up`). */
   onWorkerOutput: (line: string) => void;
+  /** Node-side handlers the worker reaches as `env.NAME.fetch(...)` (e.g. AUDIT, which writes files). */
+  serviceBindings?: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
 }
 
 export interface ScheduledResult {
@@ -71,6 +76,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     compatibilityDate: config.compatibilityDate,
     compatibilityFlags: config.compatibilityFlags,
     bindings,
+    serviceBindings: Object.fromEntries(Object.entries(opts.serviceBindings ?? {}).map(([name, node]) => [name, { node }])),
     queueProducers: Object.fromEntries(config.queueProducers.map((p) => [p.binding, { queueName: p.queue }])),
     queueConsumers: Object.fromEntries(
       config.queueConsumers.map(({ queue, ...settings }) => [

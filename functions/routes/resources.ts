@@ -17,18 +17,27 @@ import {
 } from '../../shared/object-semantics.js';
 import { applyJsonPatch } from '../../shared/patch/json-patch.js';
 import { applyMergePatch } from '../../shared/patch/merge-patch.js';
+import { applyStrategicMergePatch } from '../../shared/patch/strategic-merge.js';
 import { groupVersionString, type ResourceType, type Verb } from '../../shared/registry/resource-type.js';
-import { applyScale, scaleOf } from '../../shared/scale.js';
+import { scaleAdapterFor } from '../../shared/crd/scale.js';
 import { ApiError, errors, isApiError } from '../../shared/status.js';
-import { decodeObjectBody, decodeOptionalJson, decodePatchBody } from '../body.js';
+import { decodeObjectBody, decodeOptionalJson, decodePatchBody, type PatchType } from '../body.js';
+import { decodeFieldsStrictly, SCALE_KIND, validatePatchedFields } from '../field-validation.js';
+import { checkDryRunQuery } from '../write-options.js';
+import { admitWrite } from '../admission.js';
+import { preventEscalation } from '../rbac-escalation.js';
+import { admitCustomResourceWrite } from '../custom-resources.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { resolveDeleteOptions, type ResolvedDeleteOptions } from '../delete-options.js';
 import { notFoundResponse } from '../errors.js';
 import { admitCreateInNamespace, admitDelete } from '../namespace-lifecycle.js';
 import { negotiateRendering } from '../negotiation.js';
+import { isApplyPatch, withManagedFields } from '../field-manager.js';
 import { jsonResponse, parseIncludeObject, renderList, renderObject } from '../render.js';
 import { parseResourcePath, type ResourcePath } from '../request-info.js';
+import { strategicMergeSchema, type StrategicMergeSchema } from '../strategic-merge.js';
 import { serveWatch } from '../watch.js';
+import { serveApply, type ApplyWritePaths } from './apply.js';
 import { createReview } from './reviews.js';
 import { createToken } from './token-request.js';
 
@@ -175,7 +184,7 @@ async function watchObjects(r: ResourceRequest, name?: string): Promise<Response
 
 async function createObject(r: ResourceRequest): Promise<Response> {
   requireVerb(r.type, 'create');
-  const body = await decodeObjectBody(r.c.req.raw, r.ctx.config.maxRequestBodyBytes);
+  const body = await decodeFieldsStrictly(r, await decodeObjectBody(r.c.req.raw, r.ctx.config.maxRequestBodyBytes), 'CreateOptions');
   if (r.type.virtual) return createReview(r, admitBody(r, body));
   const input = toStorageVersion(r.type, admitBody(r, body), r.version);
   const meta = input.metadata;
@@ -186,7 +195,8 @@ async function createObject(r: ResourceRequest): Promise<Response> {
     const candidate = { ...input, metadata: { ...meta, name } };
     const causes = validateObjectMeta(r.type, candidate.metadata);
     if (causes.length) throw invalidError(r.type, name, causes);
-    const prepared = prepareForCreate(r.type, candidate, { namespace: r.namespace, now: r.ctx.now(), uid: crypto.randomUUID() });
+    const prepared = await withManagedFields(r, undefined, candidate, await admitWrite(r.ctx, r.type, await admitCustomResourceWrite(r, prepareForCreate(r.type, candidate, { namespace: r.namespace, now: r.ctx.now(), uid: crypto.randomUUID() }))));
+    await preventEscalation(r, prepared);
     if (isDryRun(r)) return respondObject(r, prepared, 201);
     try {
       const created = await r.ctx.store.create(keyOf(r, name), prepared);
@@ -206,7 +216,13 @@ async function createObject(r: ResourceRequest): Promise<Response> {
  * nothing changed (so a no-op update does not advance the revision, as upstream).
  */
 async function writeUpdate(r: ResourceRequest, old: KubeObject, input: KubeObject, target: UpdateTarget): Promise<KubeObject> {
-  const prepared = prepareForUpdate(r.type, old, input, target);
+  // CRDs and custom resources: defaults, pruning and schema validation, whatever the target (functions/custom-resources.ts).
+  const strategy = await admitCustomResourceWrite(r, prepareForUpdate(r.type, old, input, target), old, target);
+  // Admission: every plugin for the main resource; for /status only those that admit status (a schema, not webhooks).
+  // managedFields last: ownership follows what is actually stored (functions/field-manager.ts).
+  const admitted = target === 'finalize' ? strategy : await admitWrite(r.ctx, r.type, strategy, old, target === 'status' ? 'status' : undefined);
+  const prepared = await withManagedFields(r, old, input, admitted);
+  if (target === 'main') await preventEscalation(r, prepared, old);
   const key = keyOf(r, old.metadata.name!);
   const rv = old.metadata.resourceVersion!;
   if (readyToDelete(r.type, prepared)) {
@@ -270,9 +286,20 @@ function checkBodyName(obj: KubeObject, name: string): void {
   }
 }
 
+/** Creates the object the URL names from a storage-version input (create-on-update, apply to a missing object). */
+async function createNamed(r: ResourceRequest, name: string, input: KubeObject): Promise<Response> {
+  await admitCreateInNamespace(r.ctx.store, r.type, r.namespace, name);
+  const causes = validateObjectMeta(r.type, input.metadata);
+  if (causes.length) throw invalidError(r.type, name, causes);
+  const prepared = await withManagedFields(r, undefined, input, await admitWrite(r.ctx, r.type, await admitCustomResourceWrite(r, prepareForCreate(r.type, input, { namespace: r.namespace, now: r.ctx.now(), uid: crypto.randomUUID() }))));
+  await preventEscalation(r, prepared);
+  if (isDryRun(r)) return respondObject(r, prepared, 201);
+  return respondObject(r, await r.ctx.store.create(keyOf(r, name), prepared), 201);
+}
+
 async function replaceObject(r: ResourceRequest, name: string, target: UpdateTarget): Promise<Response> {
   requireVerb(r.type, 'update');
-  const body = await decodeObjectBody(r.c.req.raw, r.ctx.config.maxRequestBodyBytes);
+  const body = await decodeFieldsStrictly(r, await decodeObjectBody(r.c.req.raw, r.ctx.config.maxRequestBodyBytes), 'UpdateOptions');
   const input = toStorageVersion(r.type, admitBody(r, body), r.version);
   checkBodyName(input, name);
   const expect = {
@@ -283,12 +310,7 @@ async function replaceObject(r: ResourceRequest, name: string, target: UpdateTar
   if (!existing) {
     if (!r.type.allowCreateOnUpdate || target !== 'main') throw errors.notFound(refOf(r.type, name));
     // Upstream's create-on-update: a PUT naming a missing object of such a kind creates it.
-    await admitCreateInNamespace(r.ctx.store, r.type, r.namespace, name);
-    const causes = validateObjectMeta(r.type, input.metadata);
-    if (causes.length) throw invalidError(r.type, name, causes);
-    const prepared = prepareForCreate(r.type, input, { namespace: r.namespace, now: r.ctx.now(), uid: crypto.randomUUID() });
-    if (isDryRun(r)) return respondObject(r, prepared, 201);
-    return respondObject(r, await r.ctx.store.create(keyOf(r, name), prepared), 201);
+    return createNamed(r, name, input);
   }
   const updated = await readModifyWrite(r, name, async () => ({ input, target, expect }));
   return respondObject(r, updated);
@@ -296,8 +318,12 @@ async function replaceObject(r: ResourceRequest, name: string, target: UpdateTar
 
 // ---- patch ----
 
-function applyPatch(patchType: 'json' | 'merge', target: unknown, patch: unknown): KubeObject {
-  const out = patchType === 'json' ? applyJsonPatch(target, patch) : applyMergePatch(target, patch);
+/** `strategic` is the schema strategicMergeSchema resolved; only a strategic merge patch reads it. */
+function applyPatch(patchType: PatchType, target: unknown, patch: unknown, strategic?: StrategicMergeSchema): KubeObject {
+  const out =
+    patchType === 'json' ? applyJsonPatch(target, patch)
+    : patchType === 'strategic' && strategic ? applyStrategicMergePatch(target, patch, strategic)
+    : applyMergePatch(target, patch);
   if (typeof out !== 'object' || out === null || Array.isArray(out)) {
     throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
   }
@@ -306,12 +332,17 @@ function applyPatch(patchType: 'json' | 'merge', target: unknown, patch: unknown
   return obj;
 }
 
+/** Server-side apply (routes/apply.ts) writes through the same paths as every other write. */
+const applyPaths: ApplyWritePaths = { readModifyWrite, createNamed, admitBody: (r, body) => admitBody(r, body), respond: (r, obj) => respondObject(r, obj) };
+
 async function patchObject(r: ResourceRequest, name: string, target: UpdateTarget): Promise<Response> {
   requireVerb(r.type, 'patch');
+  if (isApplyPatch(r.c.req.raw)) return serveApply(r, name, target, applyPaths);
   const { type: patchType, patch } = await decodePatchBody(r.c.req.raw, r.ctx.config.maxRequestBodyBytes);
+  const strategic = patchType === 'strategic' ? await strategicMergeSchema(r.type, r.version) : undefined;
   const updated = await readModifyWrite(r, name, async (current) => {
     const oldRv = current.metadata.resourceVersion;
-    const patched = applyPatch(patchType, served(r, current), patch);
+    const patched = await validatePatchedFields(r, { current: served(r, current), patched: applyPatch(patchType, served(r, current), patch, strategic), patch, patchType });
     if (patched.metadata.name !== name) {
       throw errors.badRequest(`the name of the object (${String(patched.metadata.name ?? '')}) does not match the name on the URL (${name})`);
     }
@@ -340,10 +371,12 @@ function checkReplicas(r: ResourceRequest, name: string, scale: KubeObject): voi
 
 async function scaleRequest(r: ResourceRequest, name: string, method: string): Promise<Response> {
   requireScale(r);
+  // Built-in workloads keep replicas in spec.replicas; custom resources where their CRD says.
+  const { scaleOf, applyScale } = scaleAdapterFor(r.type, r.version);
   if (method === 'GET') return jsonResponse(scaleOf(await getOrNotFound(r, name)));
   let updated: KubeObject;
   if (method === 'PUT') {
-    const body = await decodeObjectBody(r.c.req.raw, r.ctx.config.maxRequestBodyBytes);
+    const body = await decodeFieldsStrictly(r, await decodeObjectBody(r.c.req.raw, r.ctx.config.maxRequestBodyBytes), 'UpdateOptions', SCALE_KIND);
     const scale = admitBody(r, body, 'Scale', 'autoscaling/v1');
     checkBodyName(scale, name);
     checkReplicas(r, name, scale);
@@ -354,9 +387,10 @@ async function scaleRequest(r: ResourceRequest, name: string, method: string): P
     }));
   } else if (method === 'PATCH') {
     const { type: patchType, patch } = await decodePatchBody(r.c.req.raw, r.ctx.config.maxRequestBodyBytes);
+    const strategic = patchType === 'strategic' ? await strategicMergeSchema(r.type, r.version, 'scale') : undefined;
     updated = await readModifyWrite(r, name, async (current) => {
       const before = scaleOf(current);
-      const scale = applyPatch(patchType, before, patch);
+      const scale = await validatePatchedFields(r, { current: before, patched: applyPatch(patchType, before, patch, strategic), patch, patchType }, SCALE_KIND);
       checkReplicas(r, name, scale);
       const rv = scale.metadata.resourceVersion;
       return { input: applyScale(current, scale), target: 'main', expect: rv && rv !== before.metadata.resourceVersion ? { resourceVersion: rv } : {} };
@@ -447,6 +481,7 @@ async function dispatch(r: ResourceRequest): Promise<Response> {
   const method = r.c.req.method;
   const { name, subresource } = r.path;
   if (r.path.watch && method !== 'GET') throw methodNotAllowed();
+  checkDryRunQuery(r.c);
   if (name === undefined) {
     if (subresource !== undefined) return notFoundResponse();
     if (method === 'GET') return isWatch(r) ? watchObjects(r) : listObjects(r);

@@ -1,5 +1,7 @@
+import { customResourceForVersion } from '../crd/custom-resource.js';
 import type { KubeObject } from '../object.js';
 import { groupVersionString, storageVersionOf, type ResourceType } from '../registry/resource-type.js';
+import { karmadaConverters } from '../karmada/conversion.js';
 import { hpaFromV1, hpaToV1 } from './horizontal-pod-autoscaler.js';
 
 /** Converters between a served version and the storage version, keyed by `resource.group/version`. */
@@ -10,6 +12,7 @@ interface Converter {
 
 const converters: Record<string, Converter> = {
   'horizontalpodautoscalers.autoscaling/v1': { toStorage: hpaFromV1, fromStorage: hpaToV1 },
+  ...karmadaConverters,
 };
 
 function converterFor(type: ResourceType, version: string): Converter | undefined {
@@ -18,6 +21,8 @@ function converterFor(type: ResourceType, version: string): Converter | undefine
 
 /** A stored object as a client of `version` sees it. */
 export function toServedVersion(type: ResourceType, obj: KubeObject, version: string): KubeObject {
+  // Custom resources: conversion None, with the schema's defaults applied on read.
+  if (type.customResource) return customResourceForVersion(type, obj, version);
   if (version === storageVersionOf(type)) return obj;
   const c = converterFor(type, version);
   if (c) return c.fromStorage(obj);

@@ -12,6 +12,11 @@ export interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   additionalProperties?: SchemaNode | boolean;
   items?: SchemaNode;
+  /** Value alternatives only (never where fields are declared): upstream's IntOrString and Quantity, CRDs' anyOf. */
+  oneOf?: SchemaNode[];
+  anyOf?: SchemaNode[];
+  allOf?: SchemaNode[];
+  not?: SchemaNode;
   required?: string[];
   enum?: unknown[];
   default?: unknown;
@@ -61,5 +66,26 @@ export function indexByGroupVersionKind(definitions: Record<string, SchemaNode>)
   return {
     definitions,
     definitionFor: (group, version, kind) => byGvk.get(`${group}/${version}/${kind}`),
+  };
+}
+
+/**
+ * One SchemaSet from several (the built-ins, then CRDs' or Karmada's contributions): a later set's
+ * definition of a name wins, and a kind is looked up in the later sets first.
+ */
+export function mergeSchemaSets(...sets: SchemaSet[]): SchemaSet {
+  if (sets.length === 1) return sets[0]!;
+  const definitions: Record<string, SchemaNode> = {};
+  for (const s of sets) Object.assign(definitions, s.definitions);
+  const lookups = [...sets].reverse();
+  return {
+    definitions,
+    definitionFor(group, version, kind) {
+      for (const s of lookups) {
+        const name = s.definitionFor(group, version, kind);
+        if (name) return name;
+      }
+      return undefined;
+    },
   };
 }

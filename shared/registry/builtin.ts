@@ -125,12 +125,24 @@ export const builtinResourceTypes: ResourceTypeInput[] = [
     singular: 'selfsubjectreview', namespaced: false, verbs: CREATE_ONLY, virtual: true,
   },
   {
+    group: 'authentication.k8s.io', versions: ['v1'], resource: 'tokenreviews', kind: 'TokenReview',
+    singular: 'tokenreview', namespaced: false, verbs: CREATE_ONLY, virtual: true,
+  },
+  {
+    group: 'authorization.k8s.io', versions: ['v1'], resource: 'localsubjectaccessreviews', kind: 'LocalSubjectAccessReview',
+    singular: 'localsubjectaccessreview', namespaced: true, verbs: CREATE_ONLY, virtual: true,
+  },
+  {
     group: 'authorization.k8s.io', versions: ['v1'], resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview',
     singular: 'selfsubjectaccessreview', namespaced: false, verbs: CREATE_ONLY, virtual: true,
   },
   {
     group: 'authorization.k8s.io', versions: ['v1'], resource: 'selfsubjectrulesreviews', kind: 'SelfSubjectRulesReview',
     singular: 'selfsubjectrulesreview', namespaced: false, verbs: CREATE_ONLY, virtual: true,
+  },
+  {
+    group: 'authorization.k8s.io', versions: ['v1'], resource: 'subjectaccessreviews', kind: 'SubjectAccessReview',
+    singular: 'subjectaccessreview', namespaced: false, verbs: CREATE_ONLY, virtual: true,
   },
   // autoscaling/v2 (stored) and v1 (converted)
   {
@@ -180,6 +192,12 @@ export const builtinResourceTypes: ResourceTypeInput[] = [
     group: 'storage.k8s.io', versions: ['v1'], resource: 'storageclasses', kind: 'StorageClass', singular: 'storageclass', shortNames: ['sc'],
     namespaced: false, verbs: ALL,
   },
+  // apiextensions.k8s.io/v1: the kinds CRDs define are added per request (shared/crd/, db/crd-registry.ts)
+  {
+    group: 'apiextensions.k8s.io', versions: ['v1'], resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition',
+    singular: 'customresourcedefinition', shortNames: ['crd', 'crds'], categories: ['api-extensions'], namespaced: false, verbs: ALL,
+    subresources: ['status'], ...WORKLOAD, initialStatus: {},
+  },
   // scheduling.k8s.io/v1
   {
     group: 'scheduling.k8s.io', versions: ['v1'], resource: 'priorityclasses', kind: 'PriorityClass', singular: 'priorityclass',
@@ -208,6 +226,7 @@ export const builtinGroups: string[] = [
   'policy',
   'rbac.authorization.k8s.io',
   'storage.k8s.io',
+  'apiextensions.k8s.io',
   'scheduling.k8s.io',
   'coordination.k8s.io',
   'discovery.k8s.io',

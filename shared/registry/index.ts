@@ -1,4 +1,5 @@
 import type { KubeObject, ObjectKey } from '../object.js';
+import { karmadaGroups, karmadaResourceTypes } from '../karmada/registry.js';
 import { builtinGroups, builtinResourceTypes } from './builtin.js';
 import { resourceTypeSchema, type ResourceType, type ResourceTypeInput } from './resource-type.js';
 
@@ -111,7 +112,7 @@ export class Registry {
   };
 }
 
-/** The registry of the built-in Kubernetes kinds. */
+/** The registry of the built-in kinds: Kubernetes' and Karmada's. */
 export function createBuiltinRegistry(): Registry {
-  return new Registry(builtinResourceTypes, builtinGroups);
+  return new Registry([...builtinResourceTypes, ...karmadaResourceTypes], [...builtinGroups, ...karmadaGroups]);
 }

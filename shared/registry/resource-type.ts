@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CustomResourceInfo } from '../crd/types.js';
 
 export const verbSchema = z.enum(['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
 export type Verb = z.infer<typeof verbSchema>;
@@ -57,6 +58,8 @@ export const resourceTypeSchema = z.object({
   virtual: z.boolean().default(false),
   /** Key into the Table printers (shared/table.ts); undefined uses Name and Age. */
   printer: z.string().optional(),
+  /** Set for kinds a CustomResourceDefinition defines: schemas, subresource paths, columns (shared/crd/). */
+  customResource: z.custom<CustomResourceInfo>((v) => typeof v === 'object' && v !== null).optional(),
 });
 
 export type ResourceType = z.infer<typeof resourceTypeSchema>;

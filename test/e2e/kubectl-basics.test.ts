@@ -47,7 +47,7 @@ describe('kubectl against flotilla up', () => {
   });
 
   it('creates from files, prints yaml, lists across namespaces', async () => {
-    await k('create', '-f', 'samples/basics/configmap.yaml', '--validate=false');
+    await k('create', '-f', 'samples/basics/configmap.yaml');
     const yaml = await k('get', 'configmap', 'app-config', '-o', 'yaml');
     expect(yaml).toContain('LOG_LEVEL: info');
     expect(yaml).toMatch(/resourceVersion: "\d+"/);
@@ -74,7 +74,7 @@ describe('kubectl against flotilla up', () => {
     const cm = await json('-n', 'demo', 'get', 'configmap', 'other');
     await k('-n', 'demo', 'label', 'configmap', 'other', 'bump=1');
     cm.data = { x: 'stale' };
-    const r = await cp.kubectl(['replace', '-f', '-', '--validate=false'], { input: JSON.stringify(cm), allowFail: true });
+    const r = await cp.kubectl(['replace', '-f', '-'], { input: JSON.stringify(cm), allowFail: true });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('the object has been modified; please apply your changes to the latest version and try again');
     expect((await json('-n', 'demo', 'get', 'configmap', 'other')).data).toEqual({ x: 'y' });
@@ -123,7 +123,7 @@ describe('kubectl against flotilla up', () => {
       },
       data: { a: '1' },
     };
-    await cp.kubectl(['create', '-f', '-', '--validate=false'], { input: JSON.stringify(dependent) });
+    await cp.kubectl(['create', '-f', '-'], { input: JSON.stringify(dependent) });
     await k('-n', 'demo', 'delete', 'configmap', 'settings', '--cascade=foreground', '--wait=true');
     expect(await kFail('-n', 'demo', 'get', 'configmap', 'settings-child')).toContain('NotFound');
     expect(await kFail('-n', 'demo', 'get', 'configmap', 'settings')).toContain('NotFound');

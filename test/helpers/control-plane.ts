@@ -22,6 +22,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long `up` may take to print its running line. */
   startTimeoutMs?: number;
+  /** Simulated member clusters (`--members`); 0 (default) runs the control plane alone. */
+  members?: number;
 }
 
 export interface KubectlOptions {
@@ -56,8 +58,8 @@ export interface ControlPlane {
   kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
   /** SIGTERM, wait for exit (SIGKILL after 30 s); resolves to `up`'s exit code. */
   stop(): Promise<number | null>;
-  /** Stops and starts `up` again on the same data dir and port. */
-  restart(): Promise<void>;
+  /** Stops and starts `up` again on the same data dir and port (with another member count if given). */
+  restart(opts?: { members?: number }): Promise<void>;
 }
 
 export interface UpProcess {
@@ -171,9 +173,10 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
   let up: UpProcess;
   let port = options.port ?? 0;
   let kubeconfig = '';
+  let members = options.members ?? 0;
 
   const launch = async (): Promise<void> => {
-    up = spawnUp(['--data-dir', dataDir, '--port', String(port), '--members', '0'], options.env);
+    up = spawnUp(['--data-dir', dataDir, '--port', String(port), '--members', String(members)], options.env);
     track(up.child);
     try {
       ({ port, kubeconfig } = await up.running(startTimeoutMs));
@@ -222,7 +225,8 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
       rmSync(scratch, { recursive: true, force: true });
       return code;
     },
-    async restart() {
+    async restart(opts = {}) {
+      members = opts.members ?? members;
       const code = await terminate();
       if (code !== 0) throw new Error(`flotilla up exited with ${code} when stopped:\n${up.output()}`);
       await launch();

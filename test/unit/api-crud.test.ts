@@ -106,7 +106,7 @@ describe('create, get, replace, delete', () => {
     expect(svc.body.message).toContain('DNS-1035 label');
     const noName = await api.json('POST', '/apis/apps/v1/namespaces/default/deployments', { metadata: {} });
     expect(noName.body.message).toBe('Deployment.apps "" is invalid: metadata.name: Required value: name or generateName is required');
-    const rbac = await api.json('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { metadata: { name: 'system:aggregate-to-view' }, rules: [] });
+    const rbac = await api.json('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { metadata: { name: 'system:example:viewer' }, rules: [] });
     expect(rbac.status).toBe(201);
   });
 
@@ -222,13 +222,11 @@ describe('patch', () => {
     expect(res.status).toBe(409);
   });
 
-  it('answers 415 for strategic merge and apply patches (not yet served)', async () => {
+  it('serves apply patches, which must name their field manager (more in api-server-side-apply.test.ts)', async () => {
     await api.req('POST', '/api/v1/namespaces/default/configmaps', cm('smp'));
-    for (const type of ['application/strategic-merge-patch+json', 'application/apply-patch+yaml']) {
-      const res = await api.json('PATCH', '/api/v1/namespaces/default/configmaps/smp', { data: {} }, { 'content-type': type });
-      expect(res.status).toBe(415);
-      expect(res.body.reason).toBe('UnsupportedMediaType');
-    }
+    const res = await api.json('PATCH', '/api/v1/namespaces/default/configmaps/smp', { data: {} }, { 'content-type': 'application/apply-patch+yaml' });
+    expect(res.status).toBe(422);
+    expect(res.body.reason).toBe('Invalid');
   });
 
   it('404s a patch of a missing object', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import { migrateDatabase } from '../../cli/migrate.js';
 import { Store } from '../../db/store.js';
-import { createApp, ensureBootstrap, type AppConfig } from '../../functions/app.js';
+import { createApp, ensureBootstrap, type AppConfig, type AppDeps } from '../../functions/app.js';
 import { fieldsOf } from '../../shared/registry/fields.js';
 import { sha256Hex } from '../../shared/service-account-token.js';
 
@@ -21,7 +21,7 @@ export interface TestApi {
 }
 
 /** A fresh database (one per test file), migrated and bootstrapped, behind a fresh app. */
-export async function startApi(config: Partial<AppConfig> = {}): Promise<TestApi> {
+export async function startApi(config: Partial<AppConfig> = {}, deps: Pick<AppDeps, 'audit' | 'limiter' | 'now'> = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-api-'));
   const client = createClient({ url: `file:${join(dir, 'db.sqlite')}` });
   await migrateDatabase(client);
@@ -29,6 +29,7 @@ export async function startApi(config: Partial<AppConfig> = {}): Promise<TestApi
   await ensureBootstrap(store);
   const app = createApp({
     store,
+    ...deps,
     config: { adminTokenSha256: await sha256Hex(ADMIN_TOKEN), tokenSigningKey: 'test-signing-key', watchPollMs: 10, ...config },
   });
   const req: TestApi['req'] = (method, path, body, headers = {}) => {

@@ -59,10 +59,10 @@ describe('list', () => {
     const table = await res.json();
     expect(table).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
     expect(table.metadata.resourceVersion).toMatch(/^\d+$/);
-    expect(table.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Age']);
+    expect(table.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Data', 'Age']);
     expect(table.rows).toHaveLength(5);
     expect(table.rows[0].cells[0]).toBe('cm-0');
-    expect(table.rows[0].cells[1]).toMatch(/^\d+s$/);
+    expect(table.rows[0].cells[2]).toMatch(/^\d+s$/);
     expect(table.rows[0].object).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'cm-0', namespace: 'lw' } });
     const withObject = await (await api.req('GET', '/api/v1/namespaces/lw/configmaps/cm-0?includeObject=Object', undefined, { accept: TABLE_ACCEPT })).json();
     expect(withObject.rows[0].object.kind).toBe('ConfigMap');
@@ -146,7 +146,7 @@ describe('watch', () => {
     const res = await api.req('GET', '/api/v1/namespaces/lw/configmaps?watch=true&resourceVersion=0', undefined, { accept: TABLE_ACCEPT });
     const { events, reader } = await readEvents(res, (ev) => ev.length >= 2);
     expect(events[0].object.kind).toBe('Table');
-    expect(events[0].object.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Age']);
+    expect(events[0].object.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Data', 'Age']);
     expect(events[0].object.rows).toHaveLength(1);
     expect(events[1].object.columnDefinitions).toEqual([]);
     await reader.cancel();

@@ -25,13 +25,13 @@ describe('discovery documents', () => {
 
 describe('tables', () => {
   it('defaults to Name and Age with metadata-only rows', () => {
-    const type = registry.byResource('', 'configmaps')!;
+    const type = { ...registry.byResource('', 'configmaps')!, group: 'example.com', resource: 'widgets' };
     expect(columnSourceFor(type)).toBe(nameAgeColumns);
     const t = toTable(type, [{ metadata: { name: 'a', creationTimestamp: '2025-01-01T00:00:00Z' } }], { now: Date.parse('2025-01-01T00:01:00Z'), resourceVersion: '4' });
     expect(t).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '4' } });
     expect(t.rows[0]).toEqual({ cells: ['a', '60s'], object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'a', creationTimestamp: '2025-01-01T00:00:00Z' } } });
     const custom = { columns: [nameAgeColumns.columns[0]!], cells: () => ['x'] };
-    expect(toTable(type, [{ metadata: { name: 'a' } }], { now: 0, sources: { configmaps: custom }, includeObject: 'None' }).rows).toEqual([{ cells: ['x'] }]);
+    expect(toTable(type, [{ metadata: { name: 'a' } }], { now: 0, sources: { 'widgets.example.com': custom }, includeObject: 'None' }).rows).toEqual([{ cells: ['x'] }]);
   });
 });
 

@@ -1,0 +1,54 @@
+// The simulated StatefulSet controller: creates claims and ordered pods, removes and rolls
+// them as shared/simulator/statefulset.ts decides, and writes the StatefulSet's status.
+
+import type { Reconciler } from '../reconciler.js';
+import { statefulSetPlan } from '../../shared/simulator/statefulset.js';
+import {
+  CLAIMS,
+  PODS,
+  STATEFUL_SETS,
+  allKeys,
+  controlledBy,
+  controllerKey,
+  createObject,
+  isResource,
+  keyOf,
+  namespacedName,
+  removeObject,
+  splitNamespacedName,
+  writeStatus,
+} from './writes.js';
+
+export const statefulSetController: Reconciler = {
+  name: 'statefulset-controller',
+
+  keysFor(change) {
+    if (isResource(change.key, STATEFUL_SETS)) return change.type === 'DELETED' ? [] : [namespacedName(change.object)];
+    if (isResource(change.key, PODS)) {
+      const owner = controllerKey(change.object, 'StatefulSet');
+      return owner ? [owner] : [];
+    }
+    return [];
+  },
+
+  async reconcile(ctx, key) {
+    const { namespace, name } = splitNamespacedName(key);
+    const sts = await ctx.store.get(keyOf(STATEFUL_SETS, namespace, name));
+    if (!sts) return;
+    const pods = await controlledBy(ctx, sts, PODS);
+    const hasClaims = Array.isArray((sts.spec as { volumeClaimTemplates?: unknown } | undefined)?.volumeClaimTemplates);
+    const claims = new Set<string>();
+    if (hasClaims) {
+      const list = await ctx.store.list({ ...CLAIMS, namespace });
+      for (const c of list.items) claims.add(c.metadata.name ?? '');
+    }
+    const plan = statefulSetPlan(sts, pods, claims, ctx.now());
+    for (const claim of plan.claims) await createObject(ctx, CLAIMS, claim);
+    for (const pod of plan.create) await createObject(ctx, PODS, pod);
+    for (const pod of plan.delete) await removeObject(ctx, PODS, pod);
+    await writeStatus(ctx, STATEFUL_SETS, sts, plan.status);
+    return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
+  },
+
+  resync: (ctx) => allKeys(ctx, STATEFUL_SETS),
+};
