@@ -5,6 +5,7 @@ import { namespaceFinalizer } from './namespace-finalizer.js';
 import { clusterRoleAggregationReconciler } from './clusterrole-aggregation.js';
 import { serviceAccountReconciler } from './service-account.js';
 import { serviceAccountTokenSecretReconciler } from './service-account-token-secret.js';
+import { bootstrapTokenCleaner } from './bootstrap-token-cleaner.js';
 
 /** Every reconciler the control plane runs. Adding one is adding a file and a line here. */
 export const reconcilers: readonly Reconciler[] = [
@@ -14,4 +15,5 @@ export const reconcilers: readonly Reconciler[] = [
   serviceAccountReconciler,
   serviceAccountTokenSecretReconciler,
   clusterRoleAggregationReconciler,
+  bootstrapTokenCleaner,
 ];

@@ -37,8 +37,15 @@ async function boundServiceAccountToken(ctx: ServerContext, token: string, audie
   if (!claims || claims.iss !== ctx.config.tokenIssuer) return undefined;
   // A token requested for another audience is for someone else and must not work here.
   if (!claims.aud.some((a) => audiences.includes(a))) return undefined;
-  const { namespace, serviceaccount } = claims['kubernetes.io'];
+  const bound = claims['kubernetes.io'];
+  const { namespace, serviceaccount } = bound;
   if (!(await serviceAccountExists(ctx, namespace, serviceaccount.name, serviceaccount.uid))) return undefined;
+  // A token bound to a Pod, Secret or Node lives only as long as that object does.
+  for (const [resource, ref, ns] of [['pods', bound.pod, namespace], ['secrets', bound.secret, namespace], ['nodes', bound.node, '']] as const) {
+    if (!ref) continue;
+    const obj = await ctx.store.get({ group: '', resource, namespace: ns, name: ref.name });
+    if (!obj || obj.metadata.uid !== ref.uid || obj.metadata.deletionTimestamp) return undefined;
+  }
   return serviceAccountUser(namespace, serviceaccount.name, serviceaccount.uid);
 }
 

@@ -12,6 +12,10 @@ export const serviceAccountClaimsSchema = z.object({
   'kubernetes.io': z.object({
     namespace: z.string(),
     serviceaccount: z.object({ name: z.string(), uid: z.string() }),
+    // The object a token is bound to (TokenRequest's boundObjectRef): it dies with it.
+    pod: z.object({ name: z.string(), uid: z.string() }).optional(),
+    secret: z.object({ name: z.string(), uid: z.string() }).optional(),
+    node: z.object({ name: z.string(), uid: z.string() }).optional(),
   }),
 });
 export type ServiceAccountClaims = z.infer<typeof serviceAccountClaimsSchema>;

@@ -1,3 +1,4 @@
+import { boundUidConflict, parseBoundObjectRef } from '../../shared/authn/bound-object.js';
 import { signServiceAccountToken } from '../../shared/service-account-token.js';
 import { errors } from '../../shared/status.js';
 import { rfc3339 } from '../../shared/time.js';
@@ -37,6 +38,16 @@ export async function createToken(r: ResourceRequest, name: string): Promise<Res
       { type: 'FieldValueInvalid', message: `Invalid value: ${expirationSeconds}: may not specify a duration larger than 2^32 seconds`, field: 'spec.expirationSeconds' },
     ]);
   }
+  const bound = parseBoundObjectRef(spec.boundObjectRef, name);
+  let boundClaim: Record<string, { name: string; uid: string }> = {};
+  if (bound) {
+    const obj = await r.ctx.store.get({ group: '', resource: bound.resource, namespace: bound.kind === 'Node' ? '' : r.namespace, name: bound.name });
+    if (!obj) throw errors.notFound({ group: '', resource: bound.resource, name: bound.name });
+    const uid = obj.metadata.uid ?? '';
+    const conflict = boundUidConflict(bound, uid);
+    if (conflict) throw conflict;
+    boundClaim = { [bound.claim]: { name: bound.name, uid } };
+  }
   const audiences =
     Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences.map(String) : [r.ctx.config.tokenIssuer];
   const nowMs = r.ctx.now();
@@ -50,7 +61,7 @@ export async function createToken(r: ResourceRequest, name: string): Promise<Res
     iat,
     nbf: iat,
     jti: crypto.randomUUID(),
-    'kubernetes.io': { namespace: r.namespace, serviceaccount: { name, uid: sa.metadata.uid ?? '' } },
+    'kubernetes.io': { namespace: r.namespace, serviceaccount: { name, uid: sa.metadata.uid ?? '' }, ...boundClaim },
   });
   const metadata = (body.metadata ?? {}) as Record<string, unknown>;
   return jsonResponse(
@@ -58,7 +69,7 @@ export async function createToken(r: ResourceRequest, name: string): Promise<Res
       kind: 'TokenRequest',
       apiVersion: 'authentication.k8s.io/v1',
       metadata: { ...metadata, name, namespace: r.namespace, creationTimestamp: rfc3339(nowMs) },
-      spec: { audiences, expirationSeconds, boundObjectRef: spec.boundObjectRef ?? null },
+      spec: { audiences, expirationSeconds, boundObjectRef: bound ? { ...(spec.boundObjectRef as Record<string, unknown>), uid: boundClaim[bound.claim]!.uid } : null },
       status: { token, expirationTimestamp: rfc3339(exp * 1000) },
     },
     201,

@@ -427,3 +427,30 @@ describe('RBAC escalation prevention', () => {
     expect((await api.json('POST', `${RBAC}/namespaces/esc/rolebindings`, { metadata: { name: 'x' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [] })).status).toBe(201);
   });
 });
+
+describe('bound ServiceAccount tokens', () => {
+  it('a token bound to a Secret stops working when the Secret goes', async () => {
+    const s = await api.json('POST', '/api/v1/namespaces/team/secrets', { metadata: { name: 'anchor' }, type: 'Opaque' });
+    const ref = { apiVersion: 'v1', kind: 'Secret', name: 'anchor' };
+    const res = await api.json('POST', '/api/v1/namespaces/team/serviceaccounts/bot/token', { spec: { boundObjectRef: ref } });
+    expect(res.status).toBe(201);
+    expect(res.body.spec.boundObjectRef).toEqual({ ...ref, uid: s.body.metadata.uid });
+    const token = res.body.status.token;
+    expect((await as(token, 'GET', '/api/v1/namespaces/team/configmaps')).status).toBe(200);
+    await api.req('DELETE', '/api/v1/namespaces/team/secrets/anchor');
+    await api.req('POST', '/api/v1/namespaces/team/secrets', { metadata: { name: 'anchor' }, type: 'Opaque' });
+    // Recreated under the same name is another object: the token stays dead.
+    expect((await as(token, 'GET', '/api/v1/namespaces/team/configmaps')).status).toBe(401);
+  });
+
+  it('refuses objects that are missing, of another kind, or of another uid', async () => {
+    const ask = (boundObjectRef: object) => api.json('POST', '/api/v1/namespaces/team/serviceaccounts/bot/token', { spec: { boundObjectRef } });
+    expect((await ask({ apiVersion: 'v1', kind: 'Pod', name: 'absent' })).status).toBe(404);
+    const kind = await ask({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' });
+    expect(kind.status).toBe(400);
+    expect(kind.body.message).toBe('cannot bind token for serviceaccount "bot" to object of type apps/v1, Kind=Deployment');
+    const uid = await ask({ apiVersion: 'v1', kind: 'Secret', name: 'creds', uid: 'not-its-uid' });
+    expect(uid.status).toBe(409);
+    expect(uid.body.message).toContain('does not match the UID in record');
+  });
+});

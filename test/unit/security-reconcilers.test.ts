@@ -94,6 +94,25 @@ describe('tokens controller (Secret-based ServiceAccount tokens)', () => {
   });
 });
 
+describe('bootstrap token cleaner', () => {
+  it('deletes bootstrap tokens once expired, and comes back for the others when they expire', async () => {
+    const mk = (id: string, expiration: string) =>
+      api.req('POST', '/api/v1/namespaces/kube-system/secrets', {
+        metadata: { name: `bootstrap-token-${id}` },
+        type: 'bootstrap.kubernetes.io/token',
+        stringData: { 'token-id': id, 'token-secret': '0123456789abcdef', expiration, 'usage-bootstrap-authentication': 'true' },
+      });
+    await mk('gone00', new Date(Date.now() - 1000).toISOString());
+    await mk('live00', new Date(Date.now() + 30 * 60_000).toISOString());
+    await manager.dispatch();
+    expect((await api.json('GET', '/api/v1/namespaces/kube-system/secrets/bootstrap-token-gone00')).status).toBe(404);
+    expect((await api.json('GET', '/api/v1/namespaces/kube-system/secrets/bootstrap-token-live00')).status).toBe(200);
+    const timers = await api.client.execute(`SELECT key, due_at FROM timers WHERE reconciler = 'bootstrap-token-cleaner'`);
+    expect(timers.rows.map((r) => r.key)).toEqual(['bootstrap-token-live00']);
+    expect(Number(timers.rows[0]!.due_at)).toBeGreaterThan(Date.now() + 25 * 60_000);
+  });
+});
+
 describe('clusterrole aggregation controller', () => {
   it('adds labelled ClusterRoles to view, edit and admin, and takes them away again', async () => {
     const rule = { verbs: ['get', 'list', 'watch'], apiGroups: ['example.com'], resources: ['widgets'] };
