@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signHs256, verifyHs256 } from './authn/jws.js';
 
 /** The claims of a token minted by TokenRequest, shaped like kube's bound service account tokens. */
 export const serviceAccountClaimsSchema = z.object({
@@ -22,29 +23,9 @@ export type ServiceAccountClaims = z.infer<typeof serviceAccountClaimsSchema>;
 
 const encoder = new TextEncoder();
 
-function base64url(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(s: string): Uint8Array<ArrayBuffer> {
-  const b = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
-  const out = new Uint8Array(new ArrayBuffer(b.length));
-  for (let i = 0; i < b.length; i++) out[i] = b.charCodeAt(i);
-  return out;
-}
-
-async function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-}
-
 /** A compact JWS (HS256) over the claims. */
-export async function signServiceAccountToken(secret: string, claims: ServiceAccountClaims): Promise<string> {
-  const header = base64url(encoder.encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
-  const payload = base64url(encoder.encode(JSON.stringify(claims)));
-  const sig = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`${header}.${payload}`));
-  return `${header}.${payload}.${base64url(new Uint8Array(sig))}`;
+export function signServiceAccountToken(secret: string, claims: ServiceAccountClaims): Promise<string> {
+  return signHs256(secret, claims);
 }
 
 /**
@@ -52,21 +33,10 @@ export async function signServiceAccountToken(secret: string, claims: ServiceAcc
  * checking is Web Crypto's verify, which compares in constant time.
  */
 export async function verifyServiceAccountToken(secret: string, token: string, nowSeconds: number): Promise<ServiceAccountClaims | undefined> {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  const [header, payload, sig] = parts as [string, string, string];
-  try {
-    const head = JSON.parse(new TextDecoder().decode(fromBase64url(header))) as { alg?: string };
-    if (head.alg !== 'HS256') return undefined;
-    const ok = await crypto.subtle.verify('HMAC', await hmacKey(secret), fromBase64url(sig), encoder.encode(`${header}.${payload}`));
-    if (!ok) return undefined;
-    const claims = serviceAccountClaimsSchema.safeParse(JSON.parse(new TextDecoder().decode(fromBase64url(payload))));
-    if (!claims.success) return undefined;
-    if (claims.data.exp <= nowSeconds || claims.data.nbf > nowSeconds + 60) return undefined;
-    return claims.data;
-  } catch {
-    return undefined;
-  }
+  const claims = serviceAccountClaimsSchema.safeParse(await verifyHs256(secret, token));
+  if (!claims.success) return undefined;
+  if (claims.data.exp <= nowSeconds || claims.data.nbf > nowSeconds + 60) return undefined;
+  return claims.data;
 }
 
 export async function sha256Hex(text: string): Promise<string> {

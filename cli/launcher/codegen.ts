@@ -120,8 +120,9 @@ async function runGenerator(
   // A generator that found its output current leaves the stamp as it was; mark it checked so
   // the next start does not run the generator again for the same edit.
   if ((mtime(stamp) ?? 0) < generatorTime) {
-    // Not before the newest input, even if its clock ran ahead of ours.
-    const checked = new Date(Math.max(Date.now(), generatorTime));
+    // Strictly after the newest input, even if its clock ran ahead of ours: file times carry
+    // nanoseconds and a Date only milliseconds, so "equal" could read back as just before.
+    const checked = new Date(Math.max(Date.now(), Math.floor(generatorTime) + 1));
     utimesSync(stamp, checked, checked);
   }
   return 'generated';

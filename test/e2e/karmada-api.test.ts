@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.js';
+import { kubectlOk, startControlPlane, type ControlPlane } from '../helpers/control-plane.js';
 
 /**
  * A Karmada user's manifests with the real kubectl: applied unchanged (with client-side
@@ -15,11 +15,7 @@ describe('Karmada’s API with kubectl', () => {
     await cp?.stop();
   });
 
-  const k = async (...args: string[]) => {
-    const r = await cp.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const k = (...args: string[]) => kubectlOk(cp, args);
   /** The header line of a `kubectl get`, as its columns. */
   const header = (out: string) => out.split('\n')[0]!.trim().split(/\s+/);
 

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.js';
+import { kubectlOk, startControlPlane, type ControlPlane } from '../helpers/control-plane.js';
 import { spawn } from 'node:child_process';
 
 /** Polls `fn` until it returns true or the deadline passes; no fixed sleeps. */
@@ -21,11 +21,7 @@ describe('kubectl against flotilla up', () => {
     await cp?.stop();
   });
 
-  const k = async (...args: string[]) => {
-    const r = await cp.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const k = (...args: string[]) => kubectlOk(cp, args);
   const kFail = async (...args: string[]) => {
     const r = await cp.kubectl(args, { allowFail: true });
     expect(r.code, `kubectl ${args.join(' ')} should fail`).not.toBe(0);

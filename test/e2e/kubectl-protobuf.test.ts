@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.js';
+import { kubectlOk, startControlPlane, type ControlPlane } from '../helpers/control-plane.js';
 
 /**
  * kubectl 1.31+ sends these commands' bodies as protobuf and gives up after a 415, so each
@@ -13,11 +13,7 @@ describe('imperative kubectl commands that send protobuf', () => {
   afterAll(async () => {
     await cp?.stop();
   });
-  const k = async (...args: string[]) => {
-    const r = await cp.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const k = (...args: string[]) => kubectlOk(cp, args);
   const json = async (...args: string[]) => JSON.parse(await k(...args, '-o', 'json'));
 
   it('create namespace, secret, serviceaccount, rolebinding, job, deployment', async () => {

@@ -259,3 +259,10 @@ function runKubectl(bin: string, args: string[], opts: KubectlOptions): Promise<
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/** Runs kubectl and returns its stdout, throwing with its stderr when it fails. */
+export async function kubectlOk(cp: Pick<ControlPlane, 'kubectl'>, args: string[], opts?: KubectlOptions): Promise<string> {
+  const r = await cp.kubectl(args, opts);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
