@@ -76,6 +76,16 @@ describe('kubectl against flotilla up', () => {
     expect((await json('-n', 'demo', 'get', 'configmap', 'other')).data).toEqual({ x: 'y' });
   });
 
+  it('scales a deployment through its scale subresource', async () => {
+    expect(await k('-n', 'demo', 'scale', 'deployment', 'web', '--replicas=4')).toContain('deployment.apps/web scaled');
+    const dep = await json('-n', 'demo', 'get', 'deployment', 'web');
+    expect(dep.spec.replicas).toBe(4);
+    expect(dep.metadata.generation).toBe(2);
+    const scale = JSON.parse(await k('get', '--raw', '/apis/apps/v1/namespaces/demo/deployments/web/scale'));
+    expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 4 } });
+    await k('-n', 'demo', 'scale', 'deployment', 'web', '--replicas=2');
+  });
+
   it('lists in chunks', async () => {
     for (let i = 0; i < 5; i++) await k('-n', 'demo', 'create', 'configmap', `chunk-${i}`, `--from-literal=i=${i}`);
     const chunked = (await k('-n', 'demo', 'get', 'configmaps', '--chunk-size=2', '-o', 'name')).trim().split('\n');
