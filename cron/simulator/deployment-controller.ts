@@ -19,18 +19,14 @@ import {
   splitNamespacedName,
   writeSpec,
   writeStatus,
+  ownerAndChildrenKeys,
 } from './writes.js';
 
 export const deploymentController: Reconciler = {
   name: 'deployment-controller',
 
   keysFor(change) {
-    if (isResource(change.key, DEPLOYMENTS)) return change.type === 'DELETED' ? [] : [namespacedName(change.object)];
-    if (isResource(change.key, REPLICA_SETS)) {
-      const owner = controllerKey(change.object, 'Deployment');
-      return owner ? [owner] : [];
-    }
-    return [];
+    return ownerAndChildrenKeys(change, DEPLOYMENTS, 'Deployment', REPLICA_SETS);
   },
 
   async reconcile(ctx, key) {

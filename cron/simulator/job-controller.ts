@@ -18,18 +18,14 @@ import {
   removeObject,
   splitNamespacedName,
   writeStatus,
+  ownerAndChildrenKeys,
 } from './writes.js';
 
 export const jobController: Reconciler = {
   name: 'job-controller',
 
   keysFor(change) {
-    if (isResource(change.key, JOBS)) return change.type === 'DELETED' ? [] : [namespacedName(change.object)];
-    if (isResource(change.key, PODS)) {
-      const owner = controllerKey(change.object, 'Job');
-      return owner ? [owner] : [];
-    }
-    return [];
+    return ownerAndChildrenKeys(change, JOBS, 'Job', PODS);
   },
 
   async reconcile(ctx, key) {

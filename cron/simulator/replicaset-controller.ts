@@ -19,6 +19,7 @@ import {
   removeObject,
   splitNamespacedName,
   writeStatus,
+  ownerAndChildrenKeys,
 } from './writes.js';
 
 /** Pods made per pass; a big scale-up continues on the next pass, woken by these creations. */
@@ -28,12 +29,7 @@ export const replicaSetController: Reconciler = {
   name: 'replicaset-controller',
 
   keysFor(change) {
-    if (isResource(change.key, REPLICA_SETS)) return change.type === 'DELETED' ? [] : [namespacedName(change.object)];
-    if (isResource(change.key, PODS)) {
-      const owner = controllerKey(change.object, 'ReplicaSet');
-      return owner ? [owner] : [];
-    }
-    return [];
+    return ownerAndChildrenKeys(change, REPLICA_SETS, 'ReplicaSet', PODS);
   },
 
   async reconcile(ctx, key) {

@@ -17,18 +17,14 @@ import {
   removeObject,
   splitNamespacedName,
   writeStatus,
+  ownerAndChildrenKeys,
 } from './writes.js';
 
 export const statefulSetController: Reconciler = {
   name: 'statefulset-controller',
 
   keysFor(change) {
-    if (isResource(change.key, STATEFUL_SETS)) return change.type === 'DELETED' ? [] : [namespacedName(change.object)];
-    if (isResource(change.key, PODS)) {
-      const owner = controllerKey(change.object, 'StatefulSet');
-      return owner ? [owner] : [];
-    }
-    return [];
+    return ownerAndChildrenKeys(change, STATEFUL_SETS, 'StatefulSet', PODS);
   },
 
   async reconcile(ctx, key) {

@@ -3,6 +3,7 @@
 // change that wakes it again, to look at the world as it now is.
 
 import type { ReconcileContext } from '../reconciler.js';
+import type { LoggedChange } from '../../db/store.js';
 import { deleteObject } from '../object-writes.js';
 import { jsonEqual } from '../../shared/json-equal.js';
 import { generateName } from '../../shared/names.js';
@@ -153,4 +154,17 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, fn: 
       while (i < items.length) await fn(items[i++]!);
     }),
   );
+}
+
+/**
+ * The keys of a workload controller: the workload itself while it exists, and its
+ * controller when one of the objects it controls (pods, ReplicaSets) changes.
+ */
+export function ownerAndChildrenKeys(change: LoggedChange, owner: Resource, ownerKind: string, child: Resource): string[] {
+  if (isResource(change.key, owner)) return change.type === 'DELETED' ? [] : [namespacedName(change.object)];
+  if (isResource(change.key, child)) {
+    const key = controllerKey(change.object, ownerKind);
+    return key ? [key] : [];
+  }
+  return [];
 }
