@@ -28,7 +28,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 const deployment = (replicas: number): Obj => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name: 'nginx', namespace: 'work', labels: { app: 'nginx' } },
+  metadata: { name: 'nginx', namespace: 'workloads', labels: { app: 'nginx' } },
   spec: {
     replicas,
     selector: { matchLabels: { app: 'nginx' } },
@@ -59,7 +59,7 @@ describe(`conformance smoke: the execution path against a ${memberLane()} member
   });
 
   it('creates a namespace, applies a Deployment as `flotilla`, watches it become ready, and deletes it', async () => {
-    const ns = await api.create<Obj>({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'work' } });
+    const ns = await api.create<Obj>({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'workloads' } });
     expect(ns.status?.phase).toBe('Active');
 
     const applied = await api.patch<Obj>(deployment(2), undefined, undefined, 'flotilla', true, PatchStrategy.ServerSideApply);
@@ -69,7 +69,7 @@ describe(`conformance smoke: the execution path against a ${memberLane()} member
     // Watch from the apply's revision: the status the simulator writes arrives as MODIFIED events.
     const events: Array<{ type: string; obj: Obj }> = [];
     const watch = await new Watch(kc).watch(
-      '/apis/apps/v1/namespaces/work/deployments',
+      '/apis/apps/v1/namespaces/workloads/deployments',
       { resourceVersion: applied.metadata?.resourceVersion, allowWatchBookmarks: false },
       (type, obj: Obj) => events.push({ type, obj }),
       () => undefined,
@@ -78,7 +78,7 @@ describe(`conformance smoke: the execution path against a ${memberLane()} member
       await eventually('a watch event with 2 ready replicas', async () =>
         events.find((e) => e.type === 'MODIFIED' && e.obj.status?.readyReplicas === 2) ? true : undefined,
       );
-      const read = await api.read<Obj>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx', namespace: 'work' } });
+      const read = await api.read<Obj>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx', namespace: 'workloads' } });
       expect(read.status).toMatchObject({ observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 });
       const conditions = (read.status?.conditions ?? []) as Array<{ type: string; status: string }>;
       expect(conditions.find((c) => c.type === 'Available')?.status).toBe('True');
@@ -88,25 +88,25 @@ describe(`conformance smoke: the execution path against a ${memberLane()} member
       expect(again.metadata?.generation).toBe(1);
       await api.patch<Obj>(deployment(3), undefined, undefined, 'flotilla', true, PatchStrategy.ServerSideApply);
       const scaled = await eventually('3 ready replicas of generation 2', async () => {
-        const d = await api.read<Obj>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx', namespace: 'work' } });
+        const d = await api.read<Obj>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx', namespace: 'workloads' } });
         return d.status?.observedGeneration === 2 && d.status?.readyReplicas === 3 ? d : undefined;
       });
       expect(scaled.metadata?.generation).toBe(2);
-      const pods = await api.list<Obj>('v1', 'Pod', 'work');
+      const pods = await api.list<Obj>('v1', 'Pod', 'workloads');
       expect(pods.items.map((p) => p.status?.phase)).toEqual(['Running', 'Running', 'Running']);
 
-      await api.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx', namespace: 'work' } }, undefined, undefined, undefined, undefined, 'Background');
+      await api.delete({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx', namespace: 'workloads' } }, undefined, undefined, undefined, undefined, 'Background');
       await eventually('a DELETED watch event', async () => (events.some((e) => e.type === 'DELETED' && e.obj.metadata?.name === 'nginx') ? true : undefined));
       // The garbage collector takes the ReplicaSet and the pods with it.
-      await eventually('pods gone', async () => ((await api.list('v1', 'Pod', 'work')).items.length === 0 ? true : undefined));
-      expect((await api.list('apps/v1', 'ReplicaSet', 'work')).items).toEqual([]);
+      await eventually('pods gone', async () => ((await api.list('v1', 'Pod', 'workloads')).items.length === 0 ? true : undefined));
+      expect((await api.list('apps/v1', 'ReplicaSet', 'workloads')).items).toEqual([]);
     } finally {
       watch.abort();
     }
 
-    await api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'work' } });
+    await api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'workloads' } });
     await eventually('namespace gone', async () =>
-      (await api.list('v1', 'Namespace')).items.some((n) => n.metadata?.name === 'work') ? undefined : true,
+      (await api.list('v1', 'Namespace')).items.some((n) => n.metadata?.name === 'workloads') ? undefined : true,
     );
   });
 });

@@ -29,9 +29,9 @@ const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid ?? 999
 
 describe('data dir', () => {
   it('resolves relative paths against the directory the user ran the command in', () => {
-    expect(resolveDataDir(undefined, '/home/me/work')).toBe('/home/me/work/.flotilla');
-    expect(resolveDataDir('x/y', '/home/me/work')).toBe('/home/me/work/x/y');
-    expect(resolveDataDir('/abs', '/home/me/work')).toBe('/abs');
+    expect(resolveDataDir(undefined, '/home/me/project')).toBe('/home/me/project/.flotilla');
+    expect(resolveDataDir('x/y', '/home/me/project')).toBe('/home/me/project/x/y');
+    expect(resolveDataDir('/abs', '/home/me/project')).toBe('/abs');
   });
 });
 

@@ -442,9 +442,13 @@ export default {
   }, 60_000);
 });
 
-// Live: the real client against a capture server; skipped where the pinned kubectl is absent.
+// Live: the real client against a capture server. kubectl is part of the suite's set-up
+// (.ci/run installs it), so its absence is a failure, not a skip.
 const kubectl = findKubectl133();
-describe.skipIf(!kubectl)('decodeKubernetesProtobuf: live kubectl 1.33', () => {
+describe('decodeKubernetesProtobuf: live kubectl 1.33', () => {
+  beforeAll(() => {
+    if (!kubectl) throw new Error('kubectl 1.33 was not found (kubectl.1.33 beside the kubectl on PATH, or kubectl itself at 1.33)');
+  });
   const all: FixtureCommand[] = [...FIXTURE_COMMANDS, ...EXTRA_COMMANDS];
 
   it('decodes what every imperative command sends to the JSON it would have sent', async () => {
