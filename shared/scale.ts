@@ -27,10 +27,11 @@ export function selectorString(sel: unknown): string {
     .join(',');
 }
 
-/** The autoscaling/v1 Scale view of a workload (deployments, statefulsets, replicasets, RCs). */
-export function scaleOf(obj: KubeObject): KubeObject {
-  const spec = (obj.spec ?? {}) as Record<string, unknown>;
-  const status = (obj.status ?? {}) as Record<string, unknown>;
+/**
+ * An autoscaling/v1 Scale for `obj`: the one envelope built-in workloads and custom
+ * resources share. A missing replica count reads as 0; an undefined selector is left out.
+ */
+export function scaleObject(obj: KubeObject, replicas: unknown, statusReplicas: unknown, selector: string | undefined): KubeObject {
   const m = obj.metadata;
   return {
     kind: 'Scale',
@@ -42,12 +43,16 @@ export function scaleOf(obj: KubeObject): KubeObject {
       resourceVersion: m.resourceVersion,
       creationTimestamp: m.creationTimestamp,
     },
-    spec: { replicas: typeof spec.replicas === 'number' ? spec.replicas : 0 },
-    status: {
-      replicas: typeof status.replicas === 'number' ? status.replicas : 0,
-      selector: selectorString(spec.selector),
-    },
+    spec: { replicas: typeof replicas === 'number' ? replicas : 0 },
+    status: { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0, ...(selector !== undefined ? { selector } : {}) },
   };
+}
+
+/** The autoscaling/v1 Scale view of a workload (deployments, statefulsets, replicasets, RCs). */
+export function scaleOf(obj: KubeObject): KubeObject {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  const status = (obj.status ?? {}) as Record<string, unknown>;
+  return scaleObject(obj, spec.replicas, status.replicas, selectorString(spec.selector));
 }
 
 /** Carries a Scale's desired replicas into the workload; everything else in a Scale is read-only. */

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../object.js';
 import type { ResourceType } from '../registry/resource-type.js';
-import { applyScale, scaleOf } from '../scale.js';
+import { applyScale, scaleObject, scaleOf } from '../scale.js';
 import type { ScalePaths } from './types.js';
 
 function segments(jsonPath: string): string[] {
@@ -38,20 +38,7 @@ export function customScaleOf(paths: ScalePaths, obj: KubeObject): KubeObject {
   const spec = readPath(obj, paths.specReplicasPath);
   const status = readPath(obj, paths.statusReplicasPath);
   const selector = paths.labelSelectorPath ? readPath(obj, paths.labelSelectorPath) : undefined;
-  const m = obj.metadata;
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: {
-      name: m.name,
-      ...(m.namespace ? { namespace: m.namespace } : {}),
-      uid: m.uid,
-      resourceVersion: m.resourceVersion,
-      creationTimestamp: m.creationTimestamp,
-    },
-    spec: { replicas: typeof spec === 'number' ? spec : 0 },
-    status: { replicas: typeof status === 'number' ? status : 0, ...(typeof selector === 'string' && selector ? { selector } : {}) },
-  };
+  return scaleObject(obj, spec, status, typeof selector === 'string' && selector ? selector : undefined);
 }
 
 export function applyCustomScale(paths: ScalePaths, obj: KubeObject, scale: KubeObject): KubeObject {
