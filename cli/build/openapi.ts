@@ -22,12 +22,13 @@
  * Output: functions/generated/openapi/ (git-ignored). A stamp written last records the inputs; a
  * second run with the same inputs does nothing.
  */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BuildError, buildLogger, cacheRoot, installOutput, packageVersion, run, runBuild } from './build-kit.js';
 import { KUBERNETES_VERSION } from '../../functions/routes/version.js';
 import { isBuiltinGroup } from '../../shared/openapi/operations.js';
 import { createBuiltinRegistry } from '../../shared/registry/index.js';
@@ -51,35 +52,13 @@ const outDir = join(repoRoot, 'functions', 'generated', 'openapi');
 const stampPath = join(outDir, 'stamp.json');
 const require = createRequire(import.meta.url);
 
-function log(message: string): void {
-  console.log(`[openapi] ${message}`);
-}
+const log = buildLogger('openapi');
 
-class BuildError extends Error {}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-function run(command: string, args: string[], options: SpawnSyncOptions & { what: string }): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
-  if (result.error) throw new BuildError(`${options.what}: could not start ${command}: ${result.error.message}`);
-  if (result.status !== 0) {
-    const out = String(result.stderr ?? '').trim() || String(result.stdout ?? '').trim();
-    throw new BuildError(`${options.what} failed (exit ${result.status}):\n${out}`);
-  }
-  return String(result.stdout ?? '');
-}
-
-function packageVersion(name: string): string {
-  return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-}
-
 // ---- inputs: the pinned modules, cached outside the repository ----
-
-function cacheRoot(): string {
-  if (process.env.FLOTILLA_CACHE_DIR) return join(process.env.FLOTILLA_CACHE_DIR, 'openapi');
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'flotilla', 'openapi');
-}
 
 function goBinary(): string {
   const go = process.env.GO || 'go';
@@ -88,7 +67,7 @@ function goBinary(): string {
     throw new BuildError(
       `Go is required once to fetch Kubernetes' OpenAPI documents (\`${go} version\` failed: ${probe.error?.message ?? probe.stderr}).\n` +
         `Install Go 1.21 or newer and put \`go\` on PATH (or set GO=/path/to/go), then run this again; ` +
-        `afterwards the cache in ${cacheRoot()} is enough.`,
+        `afterwards the cache in ${cacheRoot('openapi')} is enough.`,
     );
   }
   log(probe.stdout.trim());
@@ -154,7 +133,7 @@ function mergeV3Schemas(specDir: string): Record<string, JsonObject> {
  * staged beside its final name and renamed into place, so an interrupted run leaves no half cache.
  */
 function prepareInputs(): Inputs {
-  const root = cacheRoot();
+  const root = cacheRoot('openapi');
   const specCache = join(root, `k8s.io-kubernetes@${KUBERNETES_VERSION}`);
   const gnosticCache = join(root, `gnostic-models@${GNOSTIC_VERSION}`);
   const swaggerPath = join(specCache, 'swagger.json');
@@ -402,12 +381,6 @@ export const parametersJson: string = ${JSON.stringify(JSON.stringify(catalogue)
   return definitionsJson.length;
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name));
-}
-
 function main(): void {
   const started = Date.now();
   const force = process.argv.includes('--force');
@@ -435,26 +408,12 @@ function main(): void {
     log(`kept ${Object.keys(definitions).length} of ${Object.keys(all).length} definitions (${Math.round(bytes / 1024)} KiB) for ${kinds.length} kinds`);
     log(`generating the OpenAPI v2 protobuf messages with protoc-gen-es ${stamp.protocGenEs} (buf generate)`);
     runBuf(inputs.gnosticProtos, work);
-    // Output first, stamp last: a run cut short leaves no stamp and is redone next time.
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(dirname(outDir), { recursive: true });
-    cpSync(work, outDir, { recursive: true });
-    // mkdtemp made the source 0700 and cpSync copies that mode.
-    chmodSync(outDir, 0o755);
-    writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
-    log(`wrote ${listFiles(outDir).length} files to ${relative(repoRoot, outDir)}`);
+    const installed = installOutput(work, outDir, stampPath, stamp);
+    log(`wrote ${installed} files to ${relative(repoRoot, outDir)}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-try {
-  main();
-} catch (e) {
-  if (e instanceof BuildError) {
-    console.error(`[openapi] error: ${e.message}`);
-    process.exit(1);
-  }
-  throw e;
-}
+runBuild('openapi', main);

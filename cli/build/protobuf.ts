@@ -19,12 +19,13 @@
  * Output: functions/generated/protobuf/ (git-ignored, rebuilt by this script). A stamp file there
  * records the inputs; a second run with the same inputs does nothing.
  */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BuildError, buildLogger, cacheRoot, installOutput, listFiles, packageVersion, run, runBuild } from './build-kit.js';
 
 /** Both modules are released together; 0.33.x matches the Kubernetes 1.33 API we serve. */
 export const K8S_API_VERSION = 'v0.33.13';
@@ -69,29 +70,8 @@ const outDir = join(repoRoot, 'functions', 'generated', 'protobuf');
 const stampPath = join(outDir, 'stamp.json');
 const require = createRequire(import.meta.url);
 
-function log(message: string): void {
-  console.log(`[protobuf] ${message}`);
-}
+const log = buildLogger('protobuf');
 
-class BuildError extends Error {}
-
-function run(command: string, args: string[], options: SpawnSyncOptions & { what: string }): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
-  if (result.error) {
-    throw new BuildError(`${options.what}: could not start ${command}: ${result.error.message}`);
-  }
-  if (result.status !== 0) {
-    const stderr = String(result.stderr ?? '').trim();
-    const stdout = String(result.stdout ?? '').trim();
-    throw new BuildError(`${options.what} failed (exit ${result.status}):\n${stderr || stdout}`);
-  }
-  return String(result.stdout ?? '');
-}
-
-function packageVersion(name: string): string {
-  const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 interface Stamp {
   generator: number;
@@ -131,12 +111,6 @@ function goBinary(): string {
   }
   log(probe.stdout.trim());
   return go;
-}
-
-function cacheRoot(): string {
-  if (process.env.FLOTILLA_CACHE_DIR) return join(process.env.FLOTILLA_CACHE_DIR, 'protobuf');
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'flotilla', 'protobuf');
 }
 
 interface ModuleInfo {
@@ -368,7 +342,7 @@ function sources(dirs: { api: string; apimachinery: string }): Source[] {
  * Both depend only on the pinned versions and this script, so they are shared between checkouts.
  */
 function prepareCache(): { protos: string; gometa: GoPackage[]; sources: Source[] } {
-  const dir = join(cacheRoot(), `k8s.io-api@${K8S_API_VERSION}+apimachinery@${APIMACHINERY_VERSION}+g${GENERATOR_VERSION}`);
+  const dir = join(cacheRoot('protobuf'), `k8s.io-api@${K8S_API_VERSION}+apimachinery@${APIMACHINERY_VERSION}+g${GENERATOR_VERSION}`);
   const protos = join(dir, 'protos');
   const gometaPath = join(dir, 'gometa.json');
   const sourcesPath = join(dir, 'sources.json');
@@ -555,12 +529,6 @@ function protoFieldNamesOf(protoText: string): Map<string, string> {
   return names;
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name));
-}
-
 /** workerd refuses to compile code from strings; fail the build rather than the first request. */
 function assertNoCodeGeneration(dir: string): void {
   const offenders = listFiles(dir)
@@ -586,26 +554,12 @@ function main(): void {
     runBuf(protos, work);
     const { kinds, messages } = writeIndex(work, protos, gometa, srcs);
     assertNoCodeGeneration(work);
-    // Output first, stamp last: a run cut short leaves no stamp and is redone next time.
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(dirname(outDir), { recursive: true });
-    cpSync(work, outDir, { recursive: true });
-    // mkdtemp made the source 0700 and cpSync copies that mode.
-    chmodSync(outDir, 0o755);
-    writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
-    log(`wrote ${listFiles(outDir).length} files to ${relative(repoRoot, outDir)} (${kinds} kinds, ${messages} messages)`);
+    const installed = installOutput(work, outDir, stampPath, stamp);
+    log(`wrote ${installed} files to ${relative(repoRoot, outDir)} (${kinds} kinds, ${messages} messages)`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-try {
-  main();
-} catch (e) {
-  if (e instanceof BuildError) {
-    console.error(`[protobuf] error: ${e.message}`);
-    process.exit(1);
-  }
-  throw e;
-}
+runBuild('protobuf', main);
