@@ -1,9 +1,14 @@
 import type { Store } from '../db/store.js';
+import { readCursor } from '../db/dispatcher-cursor.js';
+import { addKeys, claimableCounts } from '../db/work-queue.js';
+import type { ControllerSettings } from '../shared/controller-settings.js';
+import type { MemberClients } from '../shared/member/member-client.js';
 import type { Registry } from '../shared/registry/index.js';
 import type { Reconciler, ReconcileContext } from './reconciler.js';
 import type { QueueProducer, ReconcileMessage } from './queue.js';
-import { dispatch, readCursor, runReconcile, type DispatchResult } from './dispatcher.js';
-import { armTimer, claimTimer, overdueTimers } from './timers.js';
+import { QueueProcessor, type ProcessorOptions, type BaseContext } from './runtime/processor.js';
+import { resyncDue, type ResyncState } from './runtime/resync.js';
+import { queueLabels, runtimeMetrics } from './runtime/metrics.js';
 
 export interface ManagerOptions {
   store: Store;
@@ -13,93 +18,123 @@ export interface ManagerOptions {
   now?: () => number;
   /** Change-log retention: older changes are compacted (watchers further behind get 410). */
   compaction?: { maxAgeMs: number; maxCount: number };
-  /** How often the tick re-lists every reconciler's keys. */
+  /** How often the tick resyncs a reconciler that declares no period of its own. */
   resyncMs?: number;
-  /** A timer this late has lost its message; the tick fires it. */
-  timerLateMs?: number;
-  retryMs?: number;
+  /** When each reconciler last resynced: the worker passes the isolate's; by default, this manager's own. */
+  resyncState?: ResyncState;
   /** The worker env's token signing key (and cluster CA) for the Secret-based token reconciler. */
   serviceAccountTokens?: { signingKey: string; caCertPem?: string };
+  members?: MemberClients;
+  settings?: ControllerSettings;
+  /** Per-reconciler limits by Karmada flag name (`concurrent-work-syncs`) or reconciler name. */
+  concurrency?: Readonly<Record<string, number>>;
+  /** Timing of the queue runtime (claim lease, reconcile deadline, polling, budget). */
+  runtime?: Pick<ProcessorOptions, 'leaseMs' | 'reconcileTimeoutMs' | 'pollMs' | 'budgetMs' | 'inProcessRetryMs' | 'prefetch' | 'breaker'>;
 }
 
-const RESYNC_AT = 'resync_at';
+export interface DispatchResult {
+  cursor: number;
+  changes: number;
+  reconciles: number;
+  failures: number;
+  ran: boolean;
+}
 
 /**
- * kube-controller-manager's role, as two entry points the worker's queue and scheduled
- * handlers call. Holds no state between invocations: cursor, lease and timers are rows.
+ * kube-controller-manager's role, as entry points the worker's queue and scheduled handlers
+ * call. Holds no state between invocations: the cursor and the work queues are rows.
  */
 export class ControllerManager {
   readonly ctx: ReconcileContext;
-  private readonly byName: Map<string, Reconciler>;
+  private readonly base: BaseContext;
+  private readonly now: () => number;
+  private readonly resyncState: ResyncState;
 
   constructor(private readonly opts: ManagerOptions) {
-    const now = opts.now ?? Date.now;
-    this.byName = new Map(opts.reconcilers.map((r) => [r.name, r]));
-    this.ctx = {
+    this.now = opts.now ?? Date.now;
+    this.resyncState = opts.resyncState ?? new Map();
+    const enqueue = async (reconciler: string, key: string, delayMs = 0): Promise<void> => {
+      const delay = Math.max(0, delayMs);
+      await addKeys(opts.store.client, [{ reconciler, key, readyAt: this.now() + delay }]);
+      runtimeMetrics.adds.inc(queueLabels(reconciler));
+      await opts.queue?.send({ kind: 'wake', reconciler }, { delaySeconds: Math.ceil(delay / 1000) });
+    };
+    this.base = {
       store: opts.store,
       registry: opts.registry,
-      now,
-      arm: (reconciler, key, delayMs) => armTimer(opts.store.client, opts.queue, { reconciler, key, delayMs, now: now() }),
+      now: this.now,
+      enqueue,
+      arm: enqueue,
       ...(opts.serviceAccountTokens ? { serviceAccountTokens: opts.serviceAccountTokens } : {}),
+      ...(opts.members ? { members: opts.members } : {}),
+      ...(opts.settings ? { settings: opts.settings } : {}),
     };
+    this.ctx = this.base;
   }
 
-  /** Drains the outbox; if changes landed while another holder had the lease, tries again. */
-  async dispatch(): Promise<DispatchResult> {
-    let last: DispatchResult | undefined;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      last = await dispatch(this.ctx, this.opts.reconcilers, { retryMs: this.opts.retryMs });
-      if (!last.ran) return last;
-      if ((await this.opts.store.currentRevision()) <= (await readCursor(this.opts.store.client))) return last;
-    }
-    return last!;
-  }
-
-  /** The queue consumer: timers fire once each, and any number of nudges is one dispatch. */
-  async onQueue(messages: readonly ReconcileMessage[]): Promise<void> {
-    const timerIds = new Set<string>();
-    let nudged = false;
-    for (const m of messages) {
-      if (m.kind === 'timer') timerIds.add(m.id);
-      else nudged = true;
-    }
-    for (const id of timerIds) await this.fireTimer(id);
-    if (nudged) await this.dispatch();
-  }
-
-  private async fireTimer(id: string): Promise<void> {
-    const t = await claimTimer(this.opts.store.client, id, this.ctx.now());
-    if (!t) return;
-    const reconciler = this.byName.get(t.reconciler);
-    if (reconciler) await runReconcile(this.ctx, reconciler, t.key, this.opts.retryMs ?? 2000);
-  }
-
-  /** The cron tick: catch up on the outbox, fire lost timers, resync slowly, compact. */
-  async onTick(): Promise<void> {
-    await this.dispatch();
-    for (const id of await overdueTimers(this.opts.store.client, this.ctx.now(), this.opts.timerLateMs ?? 10_000)) {
-      await this.fireTimer(id);
-    }
-    await this.resyncIfDue();
-    const c = this.opts.compaction ?? { maxAgeMs: 15 * 60_000, maxCount: 200_000 };
-    const cursor = await readCursor(this.opts.store.client);
-    await this.opts.store.compact({ ...c, keepFrom: cursor + 1 });
-  }
-
-  private async resyncIfDue(): Promise<void> {
-    const every = this.opts.resyncMs ?? 10 * 60_000;
-    const now = this.ctx.now();
-    const client = this.opts.store.client;
-    // A conditional write elects one resync per period however many ticks race.
-    const rs = await client.execute({
-      sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, CAST(:now AS INTEGER), :now)
-            ON CONFLICT(key) DO UPDATE SET value = CAST(:now AS INTEGER), updated_at = :now WHERE CAST(value AS INTEGER) <= :due`,
-      args: { k: RESYNC_AT, now, due: now - every },
+  private processor(): QueueProcessor {
+    const queue = this.opts.queue;
+    return new QueueProcessor({
+      store: this.opts.store,
+      client: this.opts.store.client,
+      reconcilers: this.opts.reconcilers,
+      base: this.base,
+      now: this.now,
+      fanOut: true,
+      ...(this.opts.concurrency ? { concurrency: this.opts.concurrency } : {}),
+      ...(this.opts.settings ? { memberTimeoutMs: this.opts.settings.memberTimeoutMs } : {}),
+      ...(queue ? { wake: (reconciler: string, delaySeconds: number) => queue.send({ kind: 'wake', reconciler }, { delaySeconds }) } : {}),
+      ...this.opts.runtime,
     });
-    if (rs.rowsAffected !== 1) return;
-    for (const r of this.opts.reconcilers) {
-      if (!r.resync) continue;
-      for (const key of await r.resync(this.ctx)) await runReconcile(this.ctx, r, key, this.opts.retryMs ?? 2000);
+  }
+
+  /**
+   * Fans out the change log and runs every key that is ready, until nothing is ready or
+   * running. What comes due later is left to its delayed message (or the tick).
+   */
+  async dispatch(hint?: Iterable<string>): Promise<DispatchResult> {
+    const r = await this.processor().run(hint);
+    return { cursor: await readCursor(this.opts.store.client), changes: r.changes, reconciles: r.reconciles, failures: r.failures, ran: true };
+  }
+
+  /** The queue consumer: any number of messages is one run, looking where they point. */
+  async onQueue(messages: readonly ReconcileMessage[]): Promise<void> {
+    const names = new Set(this.opts.reconcilers.map((r) => r.name));
+    const hint = new Set<string>();
+    for (const m of messages) {
+      if (m.kind === 'wake' && names.has(m.reconciler)) hint.add(m.reconciler);
+      else if (m.kind === 'timer') {
+        const name = m.id.slice(0, m.id.indexOf('|'));
+        if (names.has(name)) hint.add(name);
+      }
     }
+    await this.dispatch(hint);
+  }
+
+  /**
+   * The cron tick: catch up on the change log and on keys whose message was lost, resync what
+   * is due (read-only unless something changed), compact. Idle, it only reads.
+   */
+  async onTick(): Promise<void> {
+    const client = this.opts.store.client;
+    const ready = [...(await claimableCounts(client, this.now())).keys()];
+    await this.dispatch(ready);
+    const { adds } = await resyncDue({
+      base: this.base,
+      reconcilers: this.opts.reconcilers,
+      now: this.now,
+      state: this.resyncState,
+      defaultPeriodMs: this.opts.resyncMs ?? 10 * 60_000,
+      ...(this.opts.concurrency ? { concurrency: this.opts.concurrency } : {}),
+      ...(this.opts.runtime?.breaker ? { breaker: this.opts.runtime.breaker } : {}),
+    });
+    if (adds.length) {
+      await addKeys(client, adds);
+      for (const a of adds) runtimeMetrics.adds.inc(queueLabels(a.reconciler));
+      await this.dispatch(new Set(adds.map((a) => a.reconciler)));
+    }
+    const c = this.opts.compaction ?? { maxAgeMs: 15 * 60_000, maxCount: 200_000 };
+    const cursor = await readCursor(client);
+    await this.opts.store.compact({ ...c, keepFrom: cursor + 1 });
   }
 }

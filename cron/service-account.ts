@@ -1,6 +1,5 @@
 import type { KubeObject } from '../shared/object.js';
-import { createIfMissing } from './create-object.js';
-import { isDeleting } from './object-writes.js';
+import { createIfMissing, isDeleting } from './object-writes.js';
 import type { Reconciler } from './reconciler.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';

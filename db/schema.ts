@@ -122,3 +122,26 @@ export const objectOwners = sqliteTable(
     index('object_owners_uid').on(t.ownerUid),
   ],
 );
+
+/**
+ * The reconcilers' work queues, one row per (reconciler, key) that is waiting or being
+ * reconciled: client-go's workqueue made durable. A waiting row is claimable from `ready_at`;
+ * a claimed row has `claim_expires`, and `fence` (bumped by every claim) fences the holder's
+ * acknowledgement. `dirty_at` records an add while the key was claimed: it runs once more
+ * after. `failures` is the per-key backoff count, forgotten on success.
+ */
+export const workQueue = sqliteTable(
+  'work_queue',
+  {
+    reconciler: text('reconciler').notNull(),
+    key: text('key').notNull(),
+    readyAt: integer('ready_at').notNull(),
+    addedAt: integer('added_at').notNull(),
+    dirtyAt: integer('dirty_at'),
+    claimExpires: integer('claim_expires'),
+    claimedAt: integer('claimed_at'),
+    fence: integer('fence').notNull().default(0),
+    failures: integer('failures').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.reconciler, t.key] }), index('work_queue_ready').on(t.reconciler, t.readyAt)],
+);

@@ -1,8 +1,9 @@
 import type { Client, InStatement, Row, InArgs } from '@libsql/client';
 import { errors } from '../shared/status.js';
 import type { KubeObject, ObjectKey } from '../shared/object.js';
-import { parseLabelSelector, matchesLabels, type Requirement } from '../shared/label-selector.js';
-import { parseFieldSelector, matchesFields, type FieldRequirement } from '../shared/field-selector.js';
+import { parseLabelSelector, type Requirement } from '../shared/label-selector.js';
+import { parseFieldSelector, type FieldRequirement } from '../shared/field-selector.js';
+import { compileWatchSelectors, watchEventTypeFor } from '../shared/watch-filter.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 
 /** Which objects a list or watch covers; `namespace` undefined means every namespace. */
@@ -51,6 +52,42 @@ export interface Change {
   key: ObjectKey;
 }
 
+/**
+ * One row of the change log with what any watcher needs to filter it (labels and fields after
+ * and before the change), for readers that fan one read out to many watchers.
+ */
+export interface ChangeRow {
+  revision: number;
+  type: EventType;
+  group: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  /** The stored JSON (without resourceVersion: that is `revision`). */
+  body: string;
+  labels: string;
+  fields: string;
+  prevLabels: string | null;
+  prevFields: string | null;
+}
+
+export interface ChangeRowsResult {
+  rows: ChangeRow[];
+  /** Everything up to this revision has been read (the log's head when the page was not full). */
+  revision: number;
+  more: boolean;
+  /** The compaction horizon as of this read: rows at or below it may be gone. */
+  horizon: number;
+}
+
+/** Called after a commit by any Store over the same client (see Store.onCommitted). */
+export type CommitListener = (change: Change) => void;
+
+// Keyed by client: every Store over one connection tells the same listeners, however many
+// Store objects the process makes. In workerd each request has its own client, so nothing
+// registered here is shared between requests.
+const commitListeners = new WeakMap<Client, Set<CommitListener>>();
+
 export interface LoggedChange extends Change {
   /** The object as written (for a deletion: its last state), with the change's revision. */
   object: KubeObject;
@@ -92,7 +129,7 @@ function keyArgs(k: ObjectKey): Record<string, string> {
 }
 
 /** Reads a body row back into an object, with the revision column as its resourceVersion. */
-function hydrate(body: string, revision: number | bigint): KubeObject {
+export function hydrate(body: string, revision: number | bigint): KubeObject {
   const obj = JSON.parse(body) as KubeObject;
   obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
   return obj;
@@ -154,6 +191,32 @@ export class Store {
     if (new TextEncoder().encode(body).byteLength > limit) throw errors.tooLarge('Request entity too large: etcdserver: request is too large');
   }
 
+  /**
+   * Hears every commit made through this store's client, by any Store over it: how an
+   * in-process watch fan-out is woken by the write itself. Returns the unsubscribe.
+   */
+  onCommitted(listener: CommitListener): () => void {
+    let set = commitListeners.get(this.client);
+    if (!set) commitListeners.set(this.client, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  private committed(change: Change): void {
+    this.options.onCommit?.(change);
+    const listeners = commitListeners.get(this.client);
+    if (!listeners) return;
+    for (const l of listeners) {
+      try {
+        l(change);
+      } catch {
+        // A listener's failure is its own; the write has committed either way.
+      }
+    }
+  }
+
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
     const rs = await this.client.execute({
       sql: `SELECT body, resource_version FROM objects WHERE ${KEY_WHERE}`,
@@ -203,7 +266,7 @@ export class Store {
       if (isConstraint(e)) throw errors.alreadyExists({ group: key.group, resource: key.resource, name: key.name });
       throw e;
     }
-    this.options.onCommit?.({ revision, type: 'ADDED', key });
+    this.committed({ revision, type: 'ADDED', key });
     return hydrate(body, revision);
   }
 
@@ -246,7 +309,7 @@ export class Store {
       { sql: `DELETE FROM object_owners WHERE ${KEY_WHERE}`, args },
       { sql: INSERT_OWNERS, args },
     ]);
-    this.options.onCommit?.({ revision: revision.revision, type: 'MODIFIED', key });
+    this.committed({ revision: revision.revision, type: 'MODIFIED', key });
     return hydrate(body, revision.revision);
   }
 
@@ -268,7 +331,7 @@ export class Store {
       { sql: `DELETE FROM object_labels WHERE ${KEY_WHERE}`, args },
       { sql: `DELETE FROM object_owners WHERE ${KEY_WHERE}`, args },
     ]);
-    this.options.onCommit?.({ revision: revision.revision, type: 'DELETED', key });
+    this.committed({ revision: revision.revision, type: 'DELETED', key });
     return hydrate(revision.body, revision.revision);
   }
 
@@ -354,20 +417,42 @@ export class Store {
    * can never hand out a gap.
    */
   async changes(scope: Scope, from: number, opts: SelectorOptions & { limit?: number } = {}): Promise<ChangesResult> {
-    const labelReqs = typeof opts.labelSelector === 'string' ? parseLabelSelector(opts.labelSelector) : (opts.labelSelector ?? []);
-    const fieldReqs = typeof opts.fieldSelector === 'string' ? parseFieldSelector(opts.fieldSelector) : (opts.fieldSelector ?? []);
-    const limit = opts.limit ?? 500;
-    const args: Record<string, string | number> = { g: scope.group, r: scope.resource, from, lim: limit };
-    let nsWhere = '';
-    if (scope.namespace !== undefined) {
-      nsWhere = 'AND namespace = :ns';
-      args.ns = scope.namespace;
+    const sel = compileWatchSelectors(opts.labelSelector, opts.fieldSelector);
+    const res = await this.changeRows(from, { ...scope, limit: opts.limit ?? 500 });
+    if (from < res.horizon) {
+      throw errors.expired(`too old resource version: ${from} (${res.horizon})`);
     }
+    const events: WatchEvent[] = [];
+    for (const row of res.rows) {
+      const seen = watchEventTypeFor(row, sel);
+      if (seen) events.push({ type: seen, object: hydrate(row.body, row.revision), revision: row.revision });
+    }
+    return { events, revision: res.revision, more: res.more };
+  }
+
+  /**
+   * The raw change rows after `after`, of one resource (or of all), with the log's head and
+   * compaction horizon read in the same transaction: one read a fan-out shares among watchers.
+   */
+  async changeRows(after: number, opts: { group?: string; resource?: string; namespace?: string; limit?: number } = {}): Promise<ChangeRowsResult> {
+    const limit = opts.limit ?? 500;
+    const args: Record<string, string | number> = { from: after, lim: limit };
+    const where: string[] = [];
+    if (opts.group !== undefined && opts.resource !== undefined) {
+      where.push(`"group" = :g AND resource = :r`);
+      args.g = opts.group;
+      args.r = opts.resource;
+    }
+    if (opts.namespace !== undefined) {
+      where.push('namespace = :ns');
+      args.ns = opts.namespace;
+    }
+    where.push('revision > :from');
     const [rows, rev, compacted] = await this.client.batch(
       [
         {
-          sql: `SELECT revision, type, body, labels, fields, prev_labels, prev_fields FROM changes
-                WHERE "group" = :g AND resource = :r ${nsWhere} AND revision > :from ORDER BY revision LIMIT :lim`,
+          sql: `SELECT revision, type, "group", resource, namespace, name, body, labels, fields, prev_labels, prev_fields FROM changes
+                WHERE ${where.join(' AND ')} ORDER BY revision LIMIT :lim`,
           args,
         },
         `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS rev`,
@@ -375,31 +460,22 @@ export class Store {
       ],
       'read',
     );
-    const horizon = num(compacted!.rows[0]?.value);
-    if (from < horizon) {
-      throw errors.expired(`too old resource version: ${from} (${horizon})`);
-    }
-    const events: WatchEvent[] = [];
-    const matches = (labels: unknown, fields: unknown): boolean =>
-      matchesLabels(JSON.parse(String(labels ?? '{}')), labelReqs) &&
-      matchesFields(JSON.parse(String(fields ?? '{}')), fieldReqs);
-    const filtered = labelReqs.length > 0 || fieldReqs.length > 0;
-    for (const row of rows!.rows) {
-      const revision = num(row.revision);
-      const type = String(row.type) as EventType;
-      let seen: EventType | undefined = type;
-      if (filtered) {
-        const now = matches(row.labels, row.fields);
-        const before = type !== 'ADDED' && matches(row.prev_labels, row.prev_fields);
-        if (type === 'DELETED') seen = before ? 'DELETED' : undefined;
-        else if (now) seen = before ? 'MODIFIED' : 'ADDED';
-        else seen = before ? 'DELETED' : undefined;
-      }
-      if (seen) events.push({ type: seen, object: hydrate(String(row.body), revision), revision });
-    }
-    const more = rows!.rows.length >= limit;
-    const last = rows!.rows.length ? num(rows!.rows[rows!.rows.length - 1]!.revision) : from;
-    return { events, revision: more ? last : Math.max(last, num(rev!.rows[0]?.rev)), more };
+    const out: ChangeRow[] = rows!.rows.map((r) => ({
+      revision: num(r.revision),
+      type: String(r.type) as EventType,
+      group: String(r.group),
+      resource: String(r.resource),
+      namespace: String(r.namespace),
+      name: String(r.name),
+      body: String(r.body),
+      labels: String(r.labels ?? '{}'),
+      fields: String(r.fields ?? '{}'),
+      prevLabels: r.prev_labels === null || r.prev_labels === undefined ? null : String(r.prev_labels),
+      prevFields: r.prev_fields === null || r.prev_fields === undefined ? null : String(r.prev_fields),
+    }));
+    const more = out.length >= limit;
+    const last = out.length ? out[out.length - 1]!.revision : after;
+    return { rows: out, revision: more ? last : Math.max(last, num(rev!.rows[0]?.rev)), more, horizon: num(compacted!.rows[0]?.value) };
   }
 
   /** Every change after `after` in revision order, unfiltered: the outbox the dispatcher drains. */

@@ -15,6 +15,7 @@ import { registerOpenApi } from './routes/openapi.js';
 import { registerResources } from './routes/resources.js';
 import { KUBERNETES_VERSION, registerVersion } from './routes/version.js';
 import { warningHeaders } from './warnings.js';
+import { localWatchHub } from './watch-hub.js';
 
 export type { AppConfig, AppDeps, UserInfo } from './context.js';
 export { ensureBootstrap } from './bootstrap.js';
@@ -30,12 +31,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     now: deps.now ?? Date.now,
     schemas: deps.schemas ?? builtinSchemas,
     ...(deps.waitUntil ? { waitUntil: deps.waitUntil } : {}),
+    watchFeed: deps.watchFeed ?? localWatchHub(deps.store, { fallbackPollMs: deps.config.watchPollMs ?? 1000 }),
     config: {
       ...deps.config,
       adminUsername: deps.config.adminUsername ?? 'kubernetes-admin',
       tokenIssuer: deps.config.tokenIssuer ?? 'https://kubernetes.default.svc.cluster.local',
       gitVersion: deps.config.gitVersion ?? KUBERNETES_VERSION,
-      watchPollMs: deps.config.watchPollMs ?? 250,
+      watchPollMs: deps.config.watchPollMs ?? 1000,
       watchMaxSeconds: deps.config.watchMaxSeconds ?? 1800,
       watchBookmarkMs: deps.config.watchBookmarkMs ?? 60_000,
       maxRequestBodyBytes: deps.config.maxRequestBodyBytes ?? MAX_REQUEST_BODY_BYTES,

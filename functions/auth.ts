@@ -14,8 +14,12 @@ import { errors } from '../shared/status.js';
 import { securityOf } from './security-context.js';
 import type { AppEnv, ServerContext, UserInfo } from './context.js';
 
-/** Paths kube-apiserver lets anonymous callers reach (health and version); any other anonymous request is 401. */
-const ANONYMOUS_PATHS = /^\/(version|healthz|livez|readyz)(\/.*)?$/;
+/**
+ * Paths anonymous callers may reach (health and version, and kubeadm's kube-public/cluster-info,
+ * which `flotilla register` reads before it trusts the CA; RBAC still decides); any other
+ * anonymous request is 401.
+ */
+const ANONYMOUS_PATHS = /^\/((version|healthz|livez|readyz)(\/.*)?|api\/v1\/namespaces\/kube-public\/configmaps\/cluster-info)$/;
 
 /** The Secret type upstream's tokens controller fills with a ServiceAccount token. */
 export const SERVICE_ACCOUNT_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';

@@ -4,6 +4,7 @@ import type { Registry } from '../shared/registry/index.js';
 import type { AuditSink } from './audit.js';
 import type { LimitOptions, RequestLimiter } from './limits.js';
 import type { RequestSecurity } from './security-context.js';
+import type { WatchFeed } from './watch-hub.js';
 
 /** Configuration the worker entry or the Node launcher hands to createApp. */
 export interface AppConfig {
@@ -17,7 +18,7 @@ export interface AppConfig {
   tokenIssuer?: string;
   /** Overrides the reported Kubernetes version (default v1.33.4). */
   gitVersion?: string;
-  /** How often a watch reads the change log (default 250 ms). */
+  /** How often the watch fan-out reads the change log for commits nobody announced (default 1000 ms). */
   watchPollMs?: number;
   /** Upper bound on a watch's lifetime in seconds (default 1800): clients re-watch from their last revision. */
   watchMaxSeconds?: number;
@@ -44,6 +45,8 @@ export interface AppDeps {
   limiter?: RequestLimiter;
   /** The schemas of the served kinds (default: upstream's built-ins); CRDs and Karmada's kinds add theirs. */
   schemas?: () => Promise<SchemaSet>;
+  /** Where watches get their events (default: the process's fan-out for the store's client, functions/watch-hub.ts). */
+  watchFeed?: WatchFeed;
 }
 
 /** The authenticated caller, as kube's user.Info. */
@@ -66,4 +69,5 @@ export interface ServerContext {
   waitUntil?: (promise: Promise<unknown>) => void;
   /** The SchemaSet of every served kind: field validation, pruning, patches and /openapi read it. */
   schemas: () => Promise<SchemaSet>;
+  watchFeed: WatchFeed;
 }

@@ -1,4 +1,4 @@
-import type { Scope, SelectorOptions, WatchEvent } from '../db/store.js';
+import type { Scope, SelectorOptions, Store, WatchEvent } from '../db/store.js';
 import { toServedVersion } from '../shared/conversion/index.js';
 import type { KubeObject } from '../shared/object.js';
 import { groupVersionString, type ResourceType } from '../shared/registry/resource-type.js';
@@ -7,6 +7,12 @@ import type { IncludeObject } from '../shared/table.js';
 import type { ServerContext } from './context.js';
 import type { Rendering } from './negotiation.js';
 import { renderObject } from './render.js';
+import type { WatchFeed } from './watch-hub.js';
+
+/** Each watch polls the change log itself: the fallback where no fan-out is wired. */
+export function pollingWatchFeed(store: Store, pollMs: number): WatchFeed {
+  return { watch: (scope, from, opts) => store.watch(scope, from, { ...opts, pollMs }) };
+}
 
 export interface WatchRequest {
   type: ResourceType;
@@ -33,8 +39,9 @@ function defaultTimeoutSeconds(): number {
 }
 
 /**
- * Serves a watch as newline-delimited JSON events, reading the change log inside this
- * request (workerd cannot hand another request's events to this one). Errors found before
+ * Serves a watch as newline-delimited JSON events from the context's watch feed: the
+ * process's shared change-log reader in Node, a Durable Object holding the watchers in
+ * workerd (a request there cannot be handed another request's events). Errors found before
  * the first byte are plain Status responses; later ones are an ERROR event, then the end.
  */
 export async function serveWatch(ctx: ServerContext, w: WatchRequest): Promise<Response> {
@@ -93,10 +100,9 @@ export async function serveWatch(ctx: ServerContext, w: WatchRequest): Promise<R
           cursor = listRevision;
           if (w.sendInitialEvents && w.allowBookmarks) send('BOOKMARK', bookmark(cursor, true));
         }
-        const events = store.watch(w.scope, cursor, {
+        const events = ctx.watchFeed.watch(w.scope, cursor, {
           ...w.selectors,
           signal: abort.signal,
-          pollMs: ctx.config.watchPollMs,
           ...(w.allowBookmarks ? { bookmarkMs: ctx.config.watchBookmarkMs } : {}),
         });
         for await (const ev of events) {

@@ -2,12 +2,18 @@ import { createClient, type Client } from '@libsql/client/web';
 import { Store } from '../db/store.js';
 import { ControllerManager } from '../cron/manager.js';
 import { registryWithCustomResources } from '../db/crd-registry.js';
-import { reconcilers } from '../cron/registry.js';
+import { controlPlaneReconcilers } from '../cron/registry.js';
+import { karmadaPeriodic } from '../cron/karmada/periodic.js';
+import { GatewayMemberClients } from '../shared/member/gateway-member-clients.js';
 import type { QueueProducer, ReconcileMessage } from '../cron/queue.js';
 import { createBuiltinRegistry } from '../shared/registry/index.js';
 import { createApp, ensureBootstrap } from './app.js';
 import { bindingAuditSink, consoleAuditSink, type AuditBinding } from './audit.js';
 import { RequestLimiter } from './limits.js';
+import { pollingWatchFeed } from './watch.js';
+import { durableObjectWatchFeed, notifyWatchHub, type WatchHubNamespace } from './watch-hub-object.js';
+
+export { WatchHubObject } from './watch-hub-object.js';
 
 /** The bindings of wrangler.toml (and of the local launcher's Miniflare). */
 export interface Env {
@@ -21,6 +27,10 @@ export interface Env {
   AUDIT?: AuditBinding;
   /** PEM of the CA clients trust for this API, copied into ServiceAccount token Secrets as ca.crt. */
   CLUSTER_CA_CERT?: string;
+  /** Under `flotilla up`: the Node-side member gateway (private CAs, proxies), a Miniflare service binding. */
+  MEMBER_GATEWAY?: { fetch(request: Request): Promise<Response> };
+  /** The watch fan-out: a Durable Object per resource holding its watchers (functions/watch-hub-object.ts). */
+  WATCH_HUB?: WatchHubNamespace;
 }
 
 /** The parts of the Workers runtime objects the handlers use (no dependency on workers-types). */
@@ -47,9 +57,17 @@ function database(env: Env): Client {
  */
 function storeFor(env: Env, ctx: ExecutionContext): Store {
   const queue = env.RECONCILE_QUEUE;
+  const hub = env.WATCH_HUB;
   return new Store(database(env), {
     fieldsOf,
-    onCommit: queue ? (change) => ctx.waitUntil(queue.send({ kind: 'nudge', revision: change.revision })) : undefined,
+    onCommit:
+      queue || hub
+        ? (change) => {
+            if (queue) ctx.waitUntil(queue.send({ kind: 'nudge', revision: change.revision }));
+            // Open watches of this resource hear of the commit now; the object's own poll covers a lost one.
+            if (hub) ctx.waitUntil(notifyWatchHub(hub, change).catch(() => undefined));
+          }
+        : undefined,
   });
 }
 
@@ -59,10 +77,16 @@ async function managerFor(env: Env, ctx: ExecutionContext): Promise<ControllerMa
     store,
     // Reconcilers act on custom resources too (namespace deletion, garbage collection).
     registry: await registryWithCustomResources(store, registry),
-    reconcilers,
+    reconcilers: controlPlaneReconcilers,
     queue: env.RECONCILE_QUEUE,
     serviceAccountTokens: { signingKey: env.TOKEN_SIGNING_KEY, ...(env.CLUSTER_CA_CERT ? { caCertPem: env.CLUSTER_CA_CERT } : {}) },
+    members: memberClients(env),
   });
+}
+
+function memberClients(env: Env): GatewayMemberClients {
+  const gateway = env.MEMBER_GATEWAY;
+  return new GatewayMemberClients(gateway ? (r) => gateway.fetch(r) : undefined);
 }
 
 // Rate and watch limits must outlive a request, so they are per isolate: each isolate
@@ -88,6 +112,7 @@ export default {
       waitUntil: (p) => ctx.waitUntil(p),
       audit: env.AUDIT ? bindingAuditSink(env.AUDIT) : consoleAuditSink,
       limiter,
+      watchFeed: env.WATCH_HUB ? durableObjectWatchFeed(env.WATCH_HUB) : pollingWatchFeed(store, 250),
     });
     return app.fetch(request);
   },
@@ -101,6 +126,8 @@ export default {
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const store = storeFor(env, ctx);
     await bootstrap(store);
-    await (await managerFor(env, ctx)).onTick();
+    const manager = await managerFor(env, ctx);
+    await manager.onTick();
+    await karmadaPeriodic(manager.ctx);
   },
 };

@@ -224,6 +224,29 @@ export const command = defineCommand({
       throw new CommandError(`up failed: ${err instanceof Error ? (verbose ? (err.stack ?? err.message) : err.message) : String(err)}`);
     }
 
+    // Karmada's quick start expects the members joined: `kubectl get clusters` lists them.
+    const membersKubeconfig = real?.kubeconfig ?? demo.kubeconfig;
+    if (membersKubeconfig) {
+      try {
+        const { joinMembers } = await import('../member/auto-join.js');
+        const { readFileSync } = await import('node:fs');
+        const { layout } = await import('../launcher/data-dir.js');
+        const { readKubeconfigToken } = await import('../launcher/kubeconfig.js');
+        const files = layout(plane.dataDir);
+        await reporter.step(
+          'members joined',
+          () => joinMembers({ url: plane.url, caCertPem: readFileSync(files.caCert, 'utf8'), token: readKubeconfigToken(plane.kubeconfig) ?? '' }, plane.dataDir, membersKubeconfig),
+          (names) => `${names.join(', ')} (Push; kubectl get clusters)`,
+        );
+      } catch (err) {
+        await demo.stop();
+        await real?.stop();
+        await plane.stop();
+        for (const s of stopSignals) process.removeListener(s, onSignal);
+        throw new CommandError(`up failed: joining the members: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+
     reporter.info('');
     reporter.info(`Flotilla is running at ${plane.url}`);
     reporter.info(`  data dir:    ${plane.dataDir}`);

@@ -9,6 +9,7 @@ import { createClient } from '@libsql/client';
 import { migrateDatabase } from '../migrate.js';
 import { startLibsqlServer, type LibsqlServer } from '../libsql-server/server.js';
 import { auditBindingHandler, RotatingLog } from './audit-sink.js';
+import { createMemberGateway } from '../member-gateway/gateway.js';
 import { ensureCertificates } from './certificates.js';
 import { ensureOpenApiCode, ensureProtobufCode, OPENAPI_GENERATOR, OPENAPI_OUTPUT, PROTOBUF_GENERATOR, PROTOBUF_OUTPUT } from './codegen.js';
 import { startCronTicker } from './cron-ticker.js';
@@ -145,6 +146,8 @@ export async function launchControlPlane(opts: LaunchOptions): Promise<ControlPl
       CLUSTER_CA_CERT: certs.caCertPem,
     };
     const auditLog = new RotatingLog(files.auditLog);
+    const gateway = createMemberGateway();
+    teardown.add('member gateway', () => gateway.close());
     const worker: RunningWorker = await r.step('API serving', async () => {
       const w = await startWorker({
         scriptPath: bundle.scriptPath,
@@ -157,7 +160,11 @@ export async function launchControlPlane(opts: LaunchOptions): Promise<ControlPl
         verbose: opts.verbose,
         tmpDir: join(files.cacheDir, 'miniflare'),
         onWorkerOutput: opts.onWorkerOutput,
-        serviceBindings: { AUDIT: auditBindingHandler(auditLog, (err) => r.warn(`audit log: ${err.message}`)) },
+        serviceBindings: {
+          AUDIT: auditBindingHandler(auditLog, (err) => r.warn(`audit log: ${err.message}`)),
+          // Members behind a private CA or a proxy: workerd's fetch cannot reach them, Node can.
+          MEMBER_GATEWAY: (req, res) => gateway.handle(req, res),
+        },
       });
       teardown.add('worker', () => w.close());
       lock.recordWorkerd(childPids(process.pid, 'workerd'));

@@ -76,6 +76,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     compatibilityDate: config.compatibilityDate,
     compatibilityFlags: config.compatibilityFlags,
     bindings,
+    // Each binding names a class of the worker itself; Miniflare runs them in the same workerd.
+    durableObjects: Object.fromEntries((config.durableObjects ?? []).map((d) => [d.binding, d.className])),
     serviceBindings: Object.fromEntries(Object.entries(opts.serviceBindings ?? {}).map(([name, node]) => [name, { node }])),
     queueProducers: Object.fromEntries(config.queueProducers.map((p) => [p.binding, { queueName: p.queue }])),
     queueConsumers: Object.fromEntries(

@@ -11,6 +11,8 @@ export interface WranglerConfig {
   queueProducers: { binding: string; queue: string }[];
   queueConsumers: { queue: string; maxBatchTimeout?: number; maxBatchSize?: number; maxRetries?: number }[];
   crons: string[];
+  /** Durable Object bindings of classes the worker itself exports. */
+  durableObjects: { binding: string; className: string }[];
 }
 
 type TomlValue = string | number | boolean | string[];
@@ -99,6 +101,11 @@ export function readWranglerConfig(file: string): WranglerConfig {
           maxRetries: num(t, 'max_retries'),
         },
       ];
+    }),
+    durableObjects: (tables.get('durable_objects.bindings') ?? []).flatMap((t) => {
+      const binding = str(t, 'name');
+      const className = str(t, 'class_name');
+      return binding && className ? [{ binding, className }] : [];
     }),
     crons: (() => {
       const crons = tables.get('triggers')?.[0]?.crons;

@@ -22,9 +22,9 @@ export interface RunningRealMembers {
 }
 
 export async function startRealMembers(opts: RealMembersOptions): Promise<RunningRealMembers> {
-  // The build and cluster scripts live with the end-to-end suite that also uses them.
-  const { ensureRealMemberBinaries } = await import('../../test/real-members/binaries.js');
-  const { startRealCluster } = await import('../../test/real-members/cluster.js');
+  // Loaded only when asked for: a plain `up` never needs the Go build or the cluster starter.
+  const { ensureRealMemberBinaries } = await import('./real-member-binaries.js');
+  const { startRealCluster } = await import('./real-cluster.js');
   const binaries = await opts.reporter.step('real member binaries', () => ensureRealMemberBinaries((l) => opts.reporter.info(`  ${l}`)));
   const started: Array<Awaited<ReturnType<typeof startRealCluster>>> = [];
   const stop = async (): Promise<void> => {

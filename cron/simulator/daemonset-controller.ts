@@ -3,21 +3,8 @@
 
 import type { Reconciler, ReconcileContext } from '../reconciler.js';
 import { daemonPod, daemonSetPlan } from '../../shared/simulator/daemonset.js';
-import {
-  DAEMON_SETS,
-  NODES,
-  PODS,
-  allKeys,
-  controlledBy,
-  controllerKey,
-  createObject,
-  isResource,
-  keyOf,
-  namespacedName,
-  removeObject,
-  splitNamespacedName,
-  writeStatus,
-} from './writes.js';
+import { allKeys, controlledBy, controllerKey, createObject, isResource, keyOf, namespacedName, removeObject, splitNamespacedName, writeStatus } from '../object-writes.js';
+import { DAEMON_SETS, NODES, PODS } from './resources.js';
 
 const ALL = '*';
 

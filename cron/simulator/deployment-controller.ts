@@ -5,22 +5,8 @@
 import type { Reconciler } from '../reconciler.js';
 import { isControlledBy } from '../../shared/simulator/pod.js';
 import { REVISION, deploymentPlan, deploymentSpec, resolveFenceposts, scaledReplicaSet } from '../../shared/simulator/deployment.js';
-import {
-  DEPLOYMENTS,
-  REPLICA_SETS,
-  allKeys,
-  controlledBy,
-  controllerKey,
-  createObject,
-  isResource,
-  keyOf,
-  namespacedName,
-  removeObject,
-  splitNamespacedName,
-  writeSpec,
-  writeStatus,
-  ownerAndChildrenKeys,
-} from './writes.js';
+import { allKeys, controlledBy, controllerKey, createObject, isResource, keyOf, namespacedName, removeObject, splitNamespacedName, writeSpec, writeStatus, ownerAndChildrenKeys } from '../object-writes.js';
+import { DEPLOYMENTS, REPLICA_SETS } from './resources.js';
 
 export const deploymentController: Reconciler = {
   name: 'deployment-controller',

@@ -4,7 +4,8 @@ import type { Reconciler } from '../reconciler.js';
 import { ingressAddress } from '../../shared/simulator/addresses.js';
 import { ingressStep } from '../../shared/simulator/load-balancer.js';
 import type { SimulatorSettings } from '../../shared/simulator/settings.js';
-import { INGRESSES, allKeys, isResource, keyOf, namespacedName, splitNamespacedName, writeStatus } from './writes.js';
+import { allKeys, isResource, keyOf, namespacedName, splitNamespacedName, writeStatus } from '../object-writes.js';
+import { INGRESSES } from './resources.js';
 
 export function createIngressController(settings: SimulatorSettings): Reconciler {
   return {

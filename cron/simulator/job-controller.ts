@@ -4,22 +4,8 @@
 
 import type { Reconciler } from '../reconciler.js';
 import { jobPlan, jobPod } from '../../shared/simulator/job.js';
-import {
-  JOBS,
-  PODS,
-  allKeys,
-  controlledBy,
-  controllerKey,
-  createObject,
-  forEachLimited,
-  isResource,
-  keyOf,
-  namespacedName,
-  removeObject,
-  splitNamespacedName,
-  writeStatus,
-  ownerAndChildrenKeys,
-} from './writes.js';
+import { allKeys, controlledBy, controllerKey, createObject, forEachLimited, isResource, keyOf, namespacedName, removeObject, splitNamespacedName, writeStatus, ownerAndChildrenKeys } from '../object-writes.js';
+import { JOBS, PODS } from './resources.js';
 
 export const jobController: Reconciler = {
   name: 'job-controller',

@@ -9,7 +9,8 @@ import { cidrPrefix, pickAddress } from '../../shared/simulator/addresses.js';
 import { controllerRef, isTerminal, podSpec } from '../../shared/simulator/pod.js';
 import { nextKubeletStep, runningStatus, startingStatus, succeededStatus } from '../../shared/simulator/pod-status.js';
 import type { SimulatorSettings } from '../../shared/simulator/settings.js';
-import { NODES, PODS, isResource, keyOf, namespacedName, splitNamespacedName, writeStatus } from './writes.js';
+import { isResource, keyOf, namespacedName, splitNamespacedName, writeStatus } from '../object-writes.js';
+import { NODES, PODS } from './resources.js';
 
 function internalIP(node: KubeObject | undefined): string {
   const addresses = ((node?.status as { addresses?: Array<{ type: string; address: string }> } | undefined)?.addresses ?? []);

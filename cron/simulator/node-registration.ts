@@ -6,7 +6,8 @@
 import type { ReconcileContext } from '../reconciler.js';
 import type { KubeObject } from '../../shared/object.js';
 import { SIMULATED_NODE_ANNOTATION, reconcileRegisteredNode } from '../../shared/simulator/nodes.js';
-import { NODES, createObject, keyOf, removeObject, writeObject } from './writes.js';
+import { createObject, keyOf, removeObject, writeObject } from '../object-writes.js';
+import { NODES } from './resources.js';
 
 export interface RegistrationResult {
   created: number;

@@ -3,7 +3,8 @@
 import type { Reconciler } from '../reconciler.js';
 import { claimBindingStep } from '../../shared/simulator/persistent-volume-claim.js';
 import type { SimulatorSettings } from '../../shared/simulator/settings.js';
-import { CLAIMS, allKeys, isResource, keyOf, namespacedName, splitNamespacedName, writeStatus } from './writes.js';
+import { allKeys, isResource, keyOf, namespacedName, splitNamespacedName, writeStatus } from '../object-writes.js';
+import { CLAIMS } from './resources.js';
 
 export function createPersistentVolumeBinder(settings: SimulatorSettings): Reconciler {
   return {

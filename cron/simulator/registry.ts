@@ -1,5 +1,5 @@
 import type { Reconciler } from '../reconciler.js';
-import { reconcilers as controlPlaneReconcilers } from '../registry.js';
+import { kubernetesReconcilers } from '../registry.js';
 import type { SimulatorSettings } from '../../shared/simulator/settings.js';
 import { daemonSetController } from './daemonset-controller.js';
 import { deploymentController } from './deployment-controller.js';
@@ -13,16 +13,15 @@ import { createServiceController } from './service-controller.js';
 import { statefulSetController } from './statefulset-controller.js';
 
 /**
- * Every reconciler a simulated member cluster runs: the Kubernetes controllers the control
+ * Every reconciler a simulated member cluster runs: the Kubernetes reconcilers the control
  * plane itself runs (garbage collector, namespace finalizer, CRDs, ServiceAccounts, RBAC
- * aggregation: a member is a Kubernetes API server too), then the simulated
- * kube-controller-manager, scheduler and kubelet. Made per member: the scheduler serialises
- * its own passes. (When cron/registry.ts gains Karmada's reconcilers, this should take only
- * its Kubernetes ones: members serve no Karmada kinds.)
+ * aggregation: a member is a Kubernetes API server too; Karmada's controllers are not among
+ * them, members serve no Karmada kinds), then the simulated kube-controller-manager,
+ * scheduler and kubelet. Made per member: the scheduler serialises its own passes.
  */
 export function simulatorReconcilers(settings: SimulatorSettings): Reconciler[] {
   return [
-    ...controlPlaneReconcilers,
+    ...kubernetesReconcilers,
     createScheduler(),
     createKubelet(settings),
     replicaSetController,

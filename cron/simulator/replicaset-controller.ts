@@ -5,22 +5,8 @@ import type { Reconciler } from '../reconciler.js';
 import { podFromTemplate, type PodTemplate } from '../../shared/simulator/pod-template.js';
 import { ownerReferenceTo } from '../../shared/simulator/pod.js';
 import { replicaSetPlan } from '../../shared/simulator/replicaset.js';
-import {
-  PODS,
-  REPLICA_SETS,
-  allKeys,
-  controlledBy,
-  controllerKey,
-  createObject,
-  forEachLimited,
-  isResource,
-  keyOf,
-  namespacedName,
-  removeObject,
-  splitNamespacedName,
-  writeStatus,
-  ownerAndChildrenKeys,
-} from './writes.js';
+import { allKeys, controlledBy, controllerKey, createObject, forEachLimited, isResource, keyOf, namespacedName, removeObject, splitNamespacedName, writeStatus, ownerAndChildrenKeys } from '../object-writes.js';
+import { PODS, REPLICA_SETS } from './resources.js';
 
 /** Pods made per pass; a big scale-up continues on the next pass, woken by these creations. */
 const MAX_CREATES = 500;

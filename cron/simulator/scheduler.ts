@@ -7,7 +7,8 @@ import type { KubeObject } from '../../shared/object.js';
 import { boundPod, schedulePods, unschedulablePod } from '../../shared/simulator/pod-binding.js';
 import { isActive, isTerminal, podSpec } from '../../shared/simulator/pod.js';
 import { createMutex } from './mutex.js';
-import { CLAIMS, NODES, PODS, forEachLimited, isResource, keyOf, writeObject } from './writes.js';
+import { forEachLimited, isResource, keyOf, writeObject } from '../object-writes.js';
+import { CLAIMS, NODES, PODS } from './resources.js';
 
 const PENDING = 'pending';
 

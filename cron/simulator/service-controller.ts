@@ -5,7 +5,8 @@ import type { Reconciler } from '../reconciler.js';
 import { loadBalancerPrefix, pickAddress } from '../../shared/simulator/addresses.js';
 import { serviceLoadBalancerStep, type LoadBalancerStatus } from '../../shared/simulator/load-balancer.js';
 import type { SimulatorSettings } from '../../shared/simulator/settings.js';
-import { SERVICES, allKeys, isResource, keyOf, namespacedName, splitNamespacedName, writeStatus } from './writes.js';
+import { allKeys, isResource, keyOf, namespacedName, splitNamespacedName, writeStatus } from '../object-writes.js';
+import { SERVICES } from './resources.js';
 
 export function createServiceController(settings: SimulatorSettings): Reconciler {
   return {

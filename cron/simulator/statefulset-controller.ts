@@ -3,22 +3,8 @@
 
 import type { Reconciler } from '../reconciler.js';
 import { statefulSetPlan } from '../../shared/simulator/statefulset.js';
-import {
-  CLAIMS,
-  PODS,
-  STATEFUL_SETS,
-  allKeys,
-  controlledBy,
-  controllerKey,
-  createObject,
-  isResource,
-  keyOf,
-  namespacedName,
-  removeObject,
-  splitNamespacedName,
-  writeStatus,
-  ownerAndChildrenKeys,
-} from './writes.js';
+import { allKeys, controlledBy, controllerKey, createObject, isResource, keyOf, namespacedName, removeObject, splitNamespacedName, writeStatus, ownerAndChildrenKeys } from '../object-writes.js';
+import { CLAIMS, PODS, STATEFUL_SETS } from './resources.js';
 
 export const statefulSetController: Reconciler = {
   name: 'statefulset-controller',

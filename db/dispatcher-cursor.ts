@@ -1,0 +1,29 @@
+// The change-log fan-out's cursor: the last revision whose changes are on the work queues.
+// Kept in `meta`; compaction never trims past it.
+
+import type { Client, InStatement, InValue } from '@libsql/client';
+
+const CURSOR = 'dispatcher_cursor';
+
+export async function readCursor(client: Client): Promise<number> {
+  const rs = await client.execute({ sql: `SELECT value FROM meta WHERE key = :k`, args: { k: CURSOR } });
+  return Number(rs.rows[0]?.value ?? 0);
+}
+
+/** A SQL predicate true while the cursor is still `at`: what the fan-out's adds are conditional on. */
+export function cursorIs(at: number): { sql: string; args: InValue[] } {
+  return { sql: `COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${CURSOR}'), 0) = ?`, args: [at] };
+}
+
+/**
+ * Moves the cursor from `from` to `to`, only if it is still at `from`: of two fan-outs that
+ * read the same page, one moves it and the other's statements (guarded by `cursorIs`) do nothing.
+ */
+export function advanceCursorStatement(from: number, to: number, now: number): InStatement {
+  return {
+    sql: `INSERT INTO meta (key, value, updated_at) VALUES (:k, CAST(:to AS TEXT), :now)
+          ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+          WHERE CAST(value AS INTEGER) = :from`,
+    args: { k: CURSOR, to, from, now },
+  };
+}

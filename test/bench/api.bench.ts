@@ -1,0 +1,296 @@
+/**
+ * The API side by side with kube-apiserver: Flotilla (`flotilla up`, workerd via Miniflare, the
+ * local libSQL server) and one real kube-apiserver v1.33 with etcd (the real-member binaries),
+ * driven in one run by the same client: HTTPS with keep-alive, JSON, an admin bearer token.
+ * For each concurrency it creates, gets, lists (with and without a label selector), reads then
+ * replaces, and patches 300 ConfigMaps, and measures how long a create takes to reach open
+ * watches. Prints the machine and a table of Flotilla vs kube-apiserver with ratios.
+ *
+ * Run: npm run bench:api. BENCH_TARGETS=flotilla measures Flotilla alone; BENCH_CONCURRENCY
+ * (e.g. "1,8,32"), BENCH_OBJECTS and BENCH_WATCHES change the workload.
+ * Figures are for comparison, never assertions.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { startRealCluster } from '../../cli/member/real-cluster.js';
+import { cacheRoot, ensureRealMemberBinaries } from '../../cli/member/real-member-binaries.js';
+import { startControlPlane } from '../helpers/control-plane.js';
+
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
+const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 300);
+const LISTS = Number(process.env.BENCH_LISTS ?? 60);
+const WATCHES = Number(process.env.BENCH_WATCHES ?? 100);
+const WATCH_SAMPLES = Number(process.env.BENCH_WATCH_SAMPLES ?? 50);
+const TARGETS = (process.env.BENCH_TARGETS ?? 'flotilla,kube-apiserver').split(',');
+
+interface Target {
+  name: string;
+  port: number;
+  token: string;
+  ca: string;
+  agent: Agent;
+}
+
+interface Reply {
+  status: number;
+  text: string;
+}
+
+function call(t: Target, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: t.port,
+        method,
+        path,
+        agent: t.agent,
+        headers: {
+          authorization: `Bearer ${t.token}`,
+          accept: 'application/json',
+          ...(payload !== undefined ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function ok(t: Target, method: string, path: string, body?: unknown, contentType?: string): Promise<Reply> {
+  const r = await call(t, method, path, body, contentType);
+  if (r.status >= 300) throw new Error(`${t.name}: ${method} ${path} → ${r.status} ${r.text.slice(0, 300)}`);
+  return r;
+}
+
+/** `total` operations through `n` concurrent callers; operations per second. */
+async function parallel(n: number, total: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < total) await fn(next++);
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
+
+/** An open watch whose events are handed to `onEvent` as they arrive. */
+function openWatch(t: Target, path: string, onEvent: (ev: { type: string; object: { metadata: { name: string } } }) => void): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: t.port,
+        method: 'GET',
+        path,
+        // Watches get sockets of their own so they never queue behind the measured requests.
+        agent: false,
+        ca: t.ca,
+        headers: { authorization: `Bearer ${t.token}`, accept: 'application/json' },
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          reject(new Error(`${t.name}: watch ${path} → ${res.statusCode}`));
+          return;
+        }
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          buf += d;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (line) onEvent(JSON.parse(line) as { type: string; object: { metadata: { name: string } } });
+          }
+        });
+        res.on('error', () => undefined);
+        resolve(() => req.destroy());
+      },
+    );
+    req.on('error', () => undefined);
+    req.end();
+  });
+}
+
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+function configMap(ns: string, i: number): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `cm-${i}`, namespace: ns, labels: { app: `a${i % 10}`, bench: 'api' } },
+    data: { index: String(i), payload: 'x'.repeat(200) },
+  };
+}
+
+type Figures = Record<string, number>;
+
+/** One concurrency level against one target, in its own namespace. */
+async function measure(t: Target, c: number, run: string): Promise<Figures> {
+  const ns = `bench-${run}-c${c}`;
+  await ok(t, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const base = `/api/v1/namespaces/${ns}/configmaps`;
+  const f: Figures = {};
+  f['create'] = await parallel(c, OBJECTS, (i) => ok(t, 'POST', base, configMap(ns, i)));
+  f['get'] = await parallel(c, OBJECTS, (i) => ok(t, 'GET', `${base}/cm-${i}`));
+  f['list'] = await parallel(c, LISTS, () => ok(t, 'GET', `${base}?limit=500`));
+  f['list -l'] = await parallel(c, LISTS * 4, (i) => ok(t, 'GET', `${base}?labelSelector=${encodeURIComponent(`app=a${i % 10}`)}`));
+  f['update'] = await parallel(c, OBJECTS, async (i) => {
+    const cur = JSON.parse((await ok(t, 'GET', `${base}/cm-${i}`)).text) as { data: Record<string, string> };
+    cur.data.index = `${i}-u`;
+    await ok(t, 'PUT', `${base}/cm-${i}`, cur);
+  });
+  f['patch'] = await parallel(c, OBJECTS, (i) => ok(t, 'PATCH', `${base}/cm-${i}`, { data: { patched: String(i) } }, 'application/merge-patch+json'));
+
+  // create → event on one open watch, with c creators at once.
+  const sent = new Map<string, number>();
+  const lat: number[] = [];
+  let expected = 0;
+  let resolveAll: () => void = () => undefined;
+  const allSeen = new Promise<void>((r) => (resolveAll = r));
+  const list = JSON.parse((await ok(t, 'GET', `${base}?limit=1`)).text) as { metadata: { resourceVersion: string } };
+  const close = await openWatch(t, `${base}?watch=true&resourceVersion=${list.metadata.resourceVersion}&labelSelector=bench%3Dwatch`, (ev) => {
+    const at = sent.get(ev.object.metadata.name);
+    if (ev.type !== 'ADDED' || at === undefined) return;
+    lat.push(performance.now() - at);
+    if (lat.length === expected) resolveAll();
+  });
+  expected = Math.max(WATCH_SAMPLES, c);
+  await parallel(c, expected, async (i) => {
+    const obj = configMap(ns, i);
+    (obj.metadata as { name: string; labels: Record<string, string> }).name = `w-${i}`;
+    (obj.metadata as { labels: Record<string, string> }).labels.bench = 'watch';
+    sent.set(`w-${i}`, performance.now());
+    await ok(t, 'POST', base, obj);
+  });
+  await Promise.race([allSeen, new Promise((r) => setTimeout(r, 10_000))]);
+  close();
+  f['watch p50 ms'] = percentile(lat, 50);
+  f['watch p99 ms'] = percentile(lat, 99);
+  return f;
+}
+
+/** create → event with WATCHES open watches on one namespace, creates one at a time. */
+async function fanOut(t: Target, run: string): Promise<Figures> {
+  const ns = `bench-${run}-fanout`;
+  await ok(t, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const base = `/api/v1/namespaces/${ns}/configmaps`;
+  const rv = (JSON.parse((await ok(t, 'GET', `${base}?limit=1`)).text) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  const lat: number[] = [];
+  let pending = 0;
+  let wake: () => void = () => undefined;
+  let sentAt = 0;
+  const closers: Array<() => void> = [];
+  for (let w = 0; w < WATCHES; w++) {
+    closers.push(
+      await openWatch(t, `${base}?watch=true&resourceVersion=${rv}`, (ev) => {
+        if (ev.type !== 'ADDED') return;
+        lat.push(performance.now() - sentAt);
+        if (--pending === 0) wake();
+      }),
+    );
+  }
+  for (let i = 0; i < WATCH_SAMPLES; i++) {
+    const seen = new Promise<void>((r) => (wake = r));
+    pending = WATCHES;
+    sentAt = performance.now();
+    await ok(t, 'POST', base, configMap(ns, i));
+    await Promise.race([seen, new Promise((r) => setTimeout(r, 5_000))]);
+  }
+  for (const close of closers) close();
+  return { [`${WATCHES} watches p50 ms`]: percentile(lat, 50), [`${WATCHES} watches p99 ms`]: percentile(lat, 99) };
+}
+
+function kubeconfigToken(file: string): string {
+  const doc = parse(readFileSync(file, 'utf8')) as { users: Array<{ user: { token: string } }> };
+  return doc.users[0]!.user.token;
+}
+
+function agentFor(ca: string): Agent {
+  return new Agent({ keepAlive: true, maxSockets: 64, ca });
+}
+
+function fmt(n: number, ms: boolean): string {
+  if (!Number.isFinite(n)) return '–';
+  return ms ? n.toFixed(1) : String(Math.round(n));
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus();
+  console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`${OBJECTS} ConfigMaps per concurrency, ${LISTS} lists (${LISTS * 4} with a selector), watch samples ${WATCH_SAMPLES}, ${WATCHES} watches for fan-out\n`);
+  const stops: Array<() => Promise<unknown>> = [];
+  const targets: Target[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'flotilla-api-bench-'));
+  try {
+    if (TARGETS.includes('flotilla')) {
+      const cp = await startControlPlane({ members: 0 });
+      stops.push(() => cp.stop());
+      targets.push({ name: 'Flotilla', port: cp.port, token: kubeconfigToken(cp.kubeconfig), ca: cp.ca, agent: agentFor(cp.ca) });
+    }
+    if (TARGETS.includes('kube-apiserver')) {
+      if (!existsSync(join(cacheRoot(), 'bin', 'kube-apiserver'))) console.log('building the real-member binaries first (a cold build takes many minutes)…');
+      const binaries = await ensureRealMemberBinaries((l) => console.log(`  ${l}`));
+      const cluster = await startRealCluster({ name: 'bench', dir: join(scratch, 'kube'), port: 0, binaries, nodes: [] });
+      stops.push(() => cluster.stop());
+      targets.push({ name: 'kube-apiserver', port: cluster.port, token: cluster.token, ca: cluster.caCertPem, agent: agentFor(cluster.caCertPem) });
+    }
+    const run = Date.now().toString(36);
+    const results = new Map<string, Map<number | 'fan-out', Figures>>();
+    for (const t of targets) results.set(t.name, new Map());
+    // Warm-up: connections, caches and JIT on both sides before anything is timed.
+    for (const t of targets) await measure(t, 4, `${run}w`).catch((e: Error) => console.log(`warm-up: ${e.message}`));
+    for (const c of CONCURRENCY) {
+      for (const t of targets) results.get(t.name)!.set(c, await measure(t, c, run));
+    }
+    for (const t of targets) results.get(t.name)!.set('fan-out', await fanOut(t, run));
+
+    const [a, b] = targets;
+    const verbs = Object.keys(results.get(a!.name)!.get(CONCURRENCY[0]!)!);
+    const header = ['per second (ms where marked)', ...CONCURRENCY.map((c) => `concurrency ${c}`)];
+    const rows: string[][] = [];
+    for (const v of verbs) {
+      const ms = v.includes('ms');
+      rows.push([
+        v,
+        ...CONCURRENCY.map((c) => {
+          const x = results.get(a!.name)!.get(c)![v]!;
+          if (!b) return fmt(x, ms);
+          const y = results.get(b.name)!.get(c)![v]!;
+          // Ratios read "how many times kube-apiserver's": above 1 is better for throughput, below 1 for latency.
+          return `${fmt(x, ms)} vs ${fmt(y, ms)} (${(x / y).toFixed(2)}×)`;
+        }),
+      ]);
+    }
+    for (const v of Object.keys(results.get(a!.name)!.get('fan-out')!)) {
+      const x = results.get(a!.name)!.get('fan-out')![v]!;
+      const y = b ? results.get(b.name)!.get('fan-out')![v]! : NaN;
+      rows.push([`create → event, ${v}`, b ? `${fmt(x, true)} vs ${fmt(y, true)} (${(x / y).toFixed(2)}×)` : fmt(x, true), '', '']);
+    }
+    console.log(`\n${targets.map((t) => t.name).join(' vs ')}\n`);
+    console.log(`| ${header.join(' | ')} |`);
+    console.log(`|${header.map(() => '---').join('|')}|`);
+    for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  } finally {
+    for (const s of stops.reverse()) await s().catch((e: Error) => console.log(`stopping: ${e.message}`));
+    for (const t of targets) t.agent.destroy();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
