@@ -103,6 +103,23 @@ export interface StoreOptions {
   maxObjectBytes?: number;
 }
 
+/**
+ * A create asked to require an active namespace found it missing or terminating; nothing was
+ * written. The caller reads the namespace to say which (functions/namespace-lifecycle.ts).
+ */
+export class NamespaceInactiveError extends Error {
+  constructor(readonly namespace: string) {
+    super(`namespace ${namespace} is missing or terminating`);
+    this.name = 'NamespaceInactiveError';
+  }
+}
+
+// Fails the write batch (NOT NULL on meta.value) unless the namespace exists and is not being
+// deleted; inserts nothing either way. NamespaceLifecycle inside the create's own transaction.
+const ACTIVE_NAMESPACE_GUARD = `INSERT INTO meta (key, value, updated_at) SELECT 'namespace-guard', NULL, 0
+  WHERE NOT EXISTS (SELECT 1 FROM objects WHERE "group" = '' AND resource = 'namespaces' AND namespace = '' AND name = :ns
+    AND json_extract(body, '$.metadata.deletionTimestamp') IS NULL AND IFNULL(json_extract(body, '$.status.phase'), '') <> 'Terminating')`;
+
 /** etcd's default --max-request-bytes: kube-apiserver's objects can be no larger. */
 export const MAX_OBJECT_BYTES = 1572864;
 
@@ -236,16 +253,22 @@ export class Store {
     return num(rs.rows[0]?.value);
   }
 
-  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+  /**
+   * Stores a new object (409 if it exists). With `activeNamespace`, the object's namespace must
+   * exist and not be terminating, checked in the same transaction (NamespaceInactiveError).
+   */
+  async create(key: ObjectKey, obj: KubeObject, opts: { activeNamespace?: boolean } = {}): Promise<KubeObject> {
     const labels = JSON.stringify(obj.metadata?.labels ?? {});
     const body = dehydrate(obj);
     this.checkSize(body);
     const fields = this.fields(key, obj);
     const args = { ...keyArgs(key), body, labels, fields, uid: String(obj.metadata?.uid ?? ''), owners: ownersJson(obj), at: this.now() };
     let revision: number;
+    const guarded = opts.activeNamespace === true && key.namespace !== '';
     try {
-      const [ins] = await this.client.batch(
+      const results = await this.client.batch(
         [
+          ...(guarded ? [{ sql: ACTIVE_NAMESPACE_GUARD, args: { ns: key.namespace } }] : []),
           {
             sql: `INSERT INTO changes (type, "group", resource, namespace, name, body, labels, fields, created_at)
                   VALUES ('ADDED', :g, :r, :ns, :n, :body, :labels, :fields, :at) RETURNING revision`,
@@ -261,8 +284,9 @@ export class Store {
         ],
         'write',
       );
-      revision = num(ins!.rows[0]!.revision);
+      revision = num(results[guarded ? 1 : 0]!.rows[0]!.revision);
     } catch (e) {
+      if (guarded && isConstraint(e) && !(await this.namespaceActive(key.namespace))) throw new NamespaceInactiveError(key.namespace);
       if (isConstraint(e)) throw errors.alreadyExists({ group: key.group, resource: key.resource, name: key.name });
       throw e;
     }
@@ -333,6 +357,11 @@ export class Store {
     ]);
     this.committed({ revision: revision.revision, type: 'DELETED', key });
     return hydrate(revision.body, revision.revision);
+  }
+
+  private async namespaceActive(name: string): Promise<boolean> {
+    const ns = await this.get({ group: '', resource: 'namespaces', namespace: '', name });
+    return Boolean(ns && !ns.metadata.deletionTimestamp && (ns.status as { phase?: string } | undefined)?.phase !== 'Terminating');
   }
 
   /** Runs a write whose first statement carries the guard; a failed guard is told apart as 404 or 409. */

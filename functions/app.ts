@@ -11,6 +11,7 @@ import { RequestLimiter } from './limits.js';
 import { builtinSchemas } from './openapi/builtin-schemas.js';
 import { registerDiscovery } from './routes/discovery.js';
 import { registerHealth } from './routes/health.js';
+import { apiRequestMetrics, registerMetrics } from './routes/metrics.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerResources } from './routes/resources.js';
 import { KUBERNETES_VERSION, registerVersion } from './routes/version.js';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   app.onError((err) => errorToResponse(err));
   app.notFound(() => notFoundResponse());
+  app.use('*', apiRequestMetrics());
   app.use('*', auditing(ctx, deps.audit));
   app.use('*', authentication(ctx));
   app.use('*', authorization(ctx, deps.limiter ?? new RequestLimiter(deps.config.limits)));
@@ -54,6 +56,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', customResourceRegistry(ctx));
   registerVersion(app, ctx);
   registerHealth(app, ctx);
+  registerMetrics(app, ctx);
   registerDiscovery(app, ctx);
   registerOpenApi(app, ctx);
   registerResources(app, ctx);

@@ -3,6 +3,7 @@ import { Store } from '../db/store.js';
 import { ControllerManager } from '../cron/manager.js';
 import { registryWithCustomResources } from '../db/crd-registry.js';
 import { controlPlaneReconcilers } from '../cron/registry.js';
+import { isolateResyncState } from '../cron/runtime/resync.js';
 import { karmadaPeriodic } from '../cron/karmada/periodic.js';
 import { GatewayMemberClients } from '../shared/member/gateway-member-clients.js';
 import type { QueueProducer, ReconcileMessage } from '../cron/queue.js';
@@ -81,6 +82,8 @@ async function managerFor(env: Env, ctx: ExecutionContext): Promise<ControllerMa
     queue: env.RECONCILE_QUEUE,
     serviceAccountTokens: { signingKey: env.TOKEN_SIGNING_KEY, ...(env.CLUSTER_CA_CERT ? { caCertPem: env.CLUSTER_CA_CERT } : {}) },
     members: memberClients(env),
+    // Resync is a non-durable timer: each isolate remembers when it last ran one.
+    resyncState: isolateResyncState,
   });
 }
 

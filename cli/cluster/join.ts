@@ -67,7 +67,7 @@ export const MEMBER_POLICY_RULES = [
  */
 export const IMPERSONATOR_POLICY_RULES = [
   { apiGroups: [''], resources: ['users', 'groups', 'serviceaccounts'], verbs: ['impersonate'] },
-  { apiGroups: ['authentication.k8s.io'], resources: ['userextras/*', 'uids'], verbs: ['impersonate'] },
+  { apiGroups: ['authentication.k8s.io'], resources: ['*'], verbs: ['impersonate'] },
 ];
 
 function tokenSecretName(serviceAccount: string): string {

@@ -112,6 +112,8 @@ export class KubeClient implements MemberClient {
     const timeoutMs = req.timeoutMs ?? this.defaultTimeoutMs;
     const all: Record<string, string> = { ...headers, accept: req.accept ?? 'application/json', ...(req.headers ?? {}) };
     if (req.contentType) all['content-type'] = req.contentType;
+    // A length, not chunked encoding: some servers refuse a chunked body on DELETE.
+    if (req.body !== undefined) all['content-length'] = String(Buffer.byteLength(req.body));
     const mod = url.protocol === 'http:' ? http : https;
     return new Promise<MemberResponse>((resolve, reject) => {
       const r = mod.request(url, { method: req.method, headers: all, agent }, (res) => {

@@ -29,7 +29,6 @@ export const command = defineCommand({
     'cluster-lease-duration': { type: 'string', valueName: 'DURATION', default: '40s', description: 'How long the Lease lasts without a renewal' },
     'cluster-status-update-frequency': { type: 'string', valueName: 'DURATION', default: '10s', description: 'How often the member is probed for the Cluster status' },
     'resync-period': { type: 'string', valueName: 'DURATION', default: '30s', description: "How often every Work is looked at again (brings member-side status back)" },
-    verbose: { type: 'boolean', short: 'v', description: 'Log every step' },
   },
   notes: {
     'Exit status': ['0 after Ctrl-C or SIGTERM; 1 when the agent could not start'],

@@ -118,6 +118,6 @@ export const command = defineCommand({
       return 0;
     }
     const { command: agent } = await import('./agent.js');
-    return agent.execute([...agentArgs, ...(flags.verbose ? ['--verbose'] : [])], invocationDir);
+    return agent.execute(agentArgs, invocationDir);
   },
 });

@@ -1,11 +1,12 @@
 // The reconcile queue of a member running inside the member host: what Cloudflare Queues are
-// to the worker, done with the event loop. A committed write's nudge becomes one dispatch on
-// the next turn (however many writes a request made); a timer becomes a setTimeout at the due
-// time its row records. Everything a member reconciles runs through one chain, one pass at a
-// time, so an idle member holds no timer at all and a busy one never runs two passes at once.
+// to the worker, done with the event loop. A committed write's nudge becomes one delivery on
+// the next turn (however many writes a request made); a delayed wake becomes a setTimeout.
+// Deliveries run one at a time, as Miniflare hands a queue's batches to its consumer, so an
+// idle member holds no timer at all and a busy one never runs two passes at once.
 
 import type { Client } from '@libsql/client';
 import type { QueueProducer, ReconcileMessage } from '../../cron/queue.js';
+import { nextDueAt } from '../../db/work-queue.js';
 
 export interface InProcessQueueOptions {
   client: Client;
@@ -16,9 +17,9 @@ export interface InProcessQueueOptions {
 }
 
 export class InProcessQueue implements QueueProducer {
+  /** Delayed wakes by due time: one timer per second and reconciler, however many retries. */
   private readonly timeouts = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly dueTimers = new Set<string>();
-  private nudged = false;
+  private readonly due = new Map<string, ReconcileMessage>();
   private scheduled = false;
   private draining: Promise<void> | undefined;
   private stopped = false;
@@ -29,27 +30,22 @@ export class InProcessQueue implements QueueProducer {
   }
 
   async send(body: ReconcileMessage, options?: { delaySeconds?: number }): Promise<void> {
-    if (body.kind === 'nudge') {
-      this.nudge();
-      return;
-    }
-    // The message's delay is whole seconds (Cloudflare's granularity); the row has the exact time.
-    const rs = await this.opts.client.execute({ sql: 'SELECT due_at FROM timers WHERE id = :id', args: { id: body.id } });
-    const due = rs.rows[0] ? Number(rs.rows[0].due_at) : this.now() + (options?.delaySeconds ?? 0) * 1000;
-    this.schedule(body.id, due);
+    const delayMs = (options?.delaySeconds ?? 0) * 1000;
+    if (delayMs <= 0) this.arrive(body);
+    else this.later(body, this.now() + delayMs);
   }
 
   /** A write committed: look at the change log soon. */
   nudge(): void {
-    this.nudged = true;
-    this.kick();
+    this.arrive({ kind: 'nudge' });
   }
 
-  /** Timers armed before a restart have no setTimeout yet; their rows are the record. */
+  /** Keys due after a restart have no setTimeout yet; the queue rows are the record. */
   async rearm(): Promise<number> {
-    const rs = await this.opts.client.execute('SELECT id, due_at FROM timers');
-    for (const row of rs.rows) this.schedule(String(row.id), Number(row.due_at));
-    return rs.rows.length;
+    const at = await nextDueAt(this.opts.client);
+    if (at === undefined) return 0;
+    this.later({ kind: 'nudge' }, at);
+    return 1;
   }
 
   /** Stops taking work and waits for the pass in progress. */
@@ -65,18 +61,27 @@ export class InProcessQueue implements QueueProducer {
     while (this.draining || this.scheduled) await (this.draining ?? new Promise((r) => setImmediate(r)));
   }
 
-  private schedule(id: string, dueAt: number): void {
+  private idOf(m: ReconcileMessage): string {
+    return m.kind === 'wake' ? `wake:${m.reconciler}` : m.kind === 'timer' ? `timer:${m.id}` : 'nudge';
+  }
+
+  private later(body: ReconcileMessage, dueAt: number): void {
     if (this.stopped) return;
-    const existing = this.timeouts.get(id);
-    if (existing) clearTimeout(existing);
+    const id = `${this.idOf(body)}@${Math.ceil(dueAt / 1000)}`;
+    if (this.timeouts.has(id)) return;
     const t = setTimeout(() => {
       this.timeouts.delete(id);
-      this.dueTimers.add(id);
-      this.kick();
+      this.arrive(body);
     }, Math.max(0, dueAt - this.now()));
     // The member's server keeps the process alive; a pending timer alone must not.
     t.unref?.();
     this.timeouts.set(id, t);
+  }
+
+  private arrive(body: ReconcileMessage): void {
+    if (this.stopped) return;
+    this.due.set(this.idOf(body), body);
+    this.kick();
   }
 
   private kick(): void {
@@ -86,17 +91,15 @@ export class InProcessQueue implements QueueProducer {
       this.scheduled = false;
       this.draining = this.drain().finally(() => {
         this.draining = undefined;
-        if (this.nudged || this.dueTimers.size) this.kick();
+        if (this.due.size) this.kick();
       });
     });
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped && (this.nudged || this.dueTimers.size)) {
-      const messages: ReconcileMessage[] = [...this.dueTimers].map((id) => ({ kind: 'timer', id }));
-      if (this.nudged) messages.push({ kind: 'nudge' });
-      this.dueTimers.clear();
-      this.nudged = false;
+    while (!this.stopped && this.due.size) {
+      const messages = [...this.due.values()];
+      this.due.clear();
       try {
         await this.opts.deliver(messages);
       } catch (err) {

@@ -9,6 +9,7 @@ import type { LoggedChange } from '../../db/store.js';
 import type { KubeObject } from '../../shared/object.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
 import type { ResourceBinding } from '../../shared/karmada/resource-binding.js';
+import { releaseFinalizer } from './finalizers.js';
 import { RESOURCE_BINDING_PERMANENT_ID_LABEL, CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL } from '../../shared/karmada/resource-binding.js';
 import type { ClusterOverridePolicy, OverridePolicy } from '../../shared/karmada/override-policy.js';
 import { WORK_GROUP, WORK_VERSION, WORK_PERMANENT_ID_LABEL, WORK_NAME_ANNOTATION, WORK_NAMESPACE_ANNOTATION, type Work } from '../../shared/karmada/work.js';
@@ -16,7 +17,7 @@ import { stampManifest } from '../../shared/karmada/admission/work.js';
 import { workName } from '../../shared/binding/names.js';
 import { buildWorkManifest, BINDING_NAME_ANNOTATION, BINDING_NAMESPACE_ANNOTATION, CLUSTER_BINDING_NAME_ANNOTATION } from '../../shared/binding/work-manifest.js';
 import { jsonEqual } from '../../shared/json-equal.js';
-import { createObject, isDeleting, keyOf, removeObject, withoutFinalizer, writeObject, writeSpec, splitNamespacedName, type Resource } from '../object-writes.js';
+import { createObject, isDeleting, keyOf, removeObject, writeObject, writeSpec, splitNamespacedName, type Resource } from '../object-writes.js';
 import { executionNamespace } from './cluster.js';
 import { CLUSTERS, CLUSTER_OVERRIDE_POLICIES, CLUSTER_RESOURCE_BINDINGS, OVERRIDE_POLICIES, RESOURCE_BINDINGS, WORKS } from './resources.js';
 
@@ -79,7 +80,7 @@ async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<voi
   if (isDeleting(binding as KubeObject)) {
     const works = await worksOf(ctx, r, binding);
     for (const w of works) if (!isDeleting(w as KubeObject)) await removeObject(ctx, WORKS, w as KubeObject);
-    if (works.length === 0 && binding.metadata.finalizers?.includes(finalizer)) await writeObject(ctx, bKey, binding as KubeObject, withoutFinalizer(binding as KubeObject, finalizer));
+    if (works.length === 0 && binding.metadata.finalizers?.includes(finalizer)) await releaseFinalizer(ctx, bKey, binding as KubeObject, finalizer);
     return;
   }
   if (!binding.metadata.finalizers?.includes(finalizer)) {

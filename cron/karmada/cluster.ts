@@ -5,6 +5,7 @@
 
 import type { Reconciler, ReconcileContext } from '../reconciler.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
+import { releaseFinalizer } from './finalizers.js';
 import { CLUSTER_CONDITION_READY } from '../../shared/karmada/cluster.js';
 import { EXECUTION_SPACE_PREFIX } from '../../shared/karmada/work.js';
 import { nextClusterStatus, REASON_CLUSTER_READY_UNKNOWN, type ClusterObservation } from '../../shared/cluster/cluster-status.js';
@@ -14,7 +15,7 @@ import { setCondition, type Condition } from '../../shared/simulator/conditions.
 import { controllerSettings } from '../../shared/controller-settings.js';
 import { jsonEqual } from '../../shared/json-equal.js';
 import type { KubeObject } from '../../shared/object.js';
-import { createIfMissing, isDeleting, keyOf, withoutFinalizer, writeObject, writeSpec, deleteObject } from '../object-writes.js';
+import { createIfMissing, isDeleting, keyOf, writeObject, writeSpec, deleteObject } from '../object-writes.js';
 import { probeCluster } from './cluster-probe.js';
 import { memberClientFor } from './member-endpoint.js';
 import { CLUSTERS, LEASES, NAMESPACES } from './resources.js';
@@ -57,7 +58,7 @@ async function finishDeletion(ctx: ReconcileContext, cluster: Cluster): Promise<
     return;
   }
   const key = keyOf(CLUSTERS, '', name);
-  await writeObject(ctx, key, cluster as KubeObject, withoutFinalizer(cluster as KubeObject, CLUSTER_CONTROLLER_FINALIZER));
+  await releaseFinalizer(ctx, key, cluster as KubeObject, CLUSTER_CONTROLLER_FINALIZER);
 }
 
 /** Reconciles one Cluster; `probe` false skips the member round trips (a change event that touched only spec). */

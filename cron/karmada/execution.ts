@@ -7,6 +7,7 @@ import type { Reconciler, ReconcileContext } from '../reconciler.js';
 import type { LoggedChange } from '../../db/store.js';
 import type { KubeObject } from '../../shared/object.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
+import { releaseFinalizer } from './finalizers.js';
 import { CLUSTER_CONDITION_READY } from '../../shared/karmada/cluster.js';
 import { EXECUTION_SPACE_PREFIX, WORK_CONDITION_APPLIED, WORK_CONDITION_DISPATCHING, type Work } from '../../shared/karmada/work.js';
 import type { Registry } from '../../shared/registry/index.js';
@@ -14,7 +15,7 @@ import type { ResourceInfo } from '../../shared/member/member-api.js';
 import { isMemberError } from '../../shared/member/member-client.js';
 import { setCondition, type Condition } from '../../shared/simulator/conditions.js';
 import { jsonEqual } from '../../shared/json-equal.js';
-import { isDeleting, keyOf, splitNamespacedName, withoutFinalizer, writeObject } from '../object-writes.js';
+import { isDeleting, keyOf, splitNamespacedName, writeObject } from '../object-writes.js';
 import { manifestStatuses, type ManifestStatus } from '../../shared/binding/work-status.js';
 import { applyWork, removeWorkManifests, type ResourceResolver } from './execution-apply.js';
 import { memberClientFor } from './member-endpoint.js';
@@ -77,7 +78,7 @@ async function reconcileWork(ctx: ReconcileContext, rawKey: string): Promise<imp
       const client = await memberClientFor(ctx, cluster);
       if (client) await removeWorkManifests(work, client, resolve);
     }
-    await writeObject(ctx, wKey, work as KubeObject, withoutFinalizer(work as KubeObject, EXECUTION_CONTROLLER_FINALIZER));
+    await releaseFinalizer(ctx, wKey, work as KubeObject, EXECUTION_CONTROLLER_FINALIZER);
     return;
   }
   if (!cluster || cluster.spec.syncMode === 'Pull') return;

@@ -29,6 +29,7 @@ import { preventEscalation } from '../rbac-escalation.js';
 import { admitCustomResourceWrite } from '../custom-resources.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { resolveDeleteOptions, type ResolvedDeleteOptions } from '../delete-options.js';
+import { NamespaceInactiveError } from '../../db/store.js';
 import { notFoundResponse } from '../errors.js';
 import { admitCreateInNamespace, admitDelete } from '../namespace-lifecycle.js';
 import { negotiateRendering } from '../negotiation.js';
@@ -188,8 +189,27 @@ async function createObject(r: ResourceRequest): Promise<Response> {
   if (r.type.virtual) return createReview(r, admitBody(r, body));
   const input = toStorageVersion(r.type, admitBody(r, body), r.version);
   const meta = input.metadata;
+  // NamespaceLifecycle runs inside the create's own transaction, so a create is one round trip;
+  // any refusal is then explained by reading the namespace, which answers first, as upstream's
+  // admission does. A dry run writes nothing, so it reads the namespace up front.
+  const guarded = r.type.namespaced && !isDryRun(r);
+  if (!guarded) await admitCreateInNamespace(r.ctx.store, r.type, r.namespace, meta.name ?? '');
+  for (let tries = 1; ; tries++) {
+    try {
+      return await createAttempts(r, input, guarded);
+    } catch (e) {
+      if (!guarded) throw e;
+      await admitCreateInNamespace(r.ctx.store, r.type, r.namespace, meta.name ?? '');
+      // The namespace appeared between the write and the read: the write may go through now.
+      if (e instanceof NamespaceInactiveError && tries < MAX_WRITE_ATTEMPTS) continue;
+      throw e;
+    }
+  }
+}
+
+async function createAttempts(r: ResourceRequest, input: KubeObject, activeNamespace: boolean): Promise<Response> {
+  const meta = input.metadata;
   const wantsGenerated = !meta.name && Boolean(meta.generateName);
-  await admitCreateInNamespace(r.ctx.store, r.type, r.namespace, meta.name ?? '');
   for (let attempt = 1; ; attempt++) {
     const name = wantsGenerated ? generateName(meta.generateName!) : (meta.name ?? '');
     const candidate = { ...input, metadata: { ...meta, name } };
@@ -199,7 +219,7 @@ async function createObject(r: ResourceRequest): Promise<Response> {
     await preventEscalation(r, prepared);
     if (isDryRun(r)) return respondObject(r, prepared, 201);
     try {
-      const created = await r.ctx.store.create(keyOf(r, name), prepared);
+      const created = await r.ctx.store.create(keyOf(r, name), prepared, { activeNamespace });
       return respondObject(r, created, 201);
     } catch (e) {
       if (wantsGenerated && isApiError(e) && e.reason === 'AlreadyExists' && attempt < MAX_GENERATE_NAME_ATTEMPTS) continue;
@@ -259,9 +279,11 @@ async function readModifyWrite(
   r: ResourceRequest,
   name: string,
   step: (current: KubeObject) => Promise<{ input: KubeObject; target: UpdateTarget; expect: { resourceVersion?: string; uid?: string } }>,
+  /** The object as the caller just read it: the first attempt need not read it again. */
+  read?: KubeObject,
 ): Promise<KubeObject> {
   for (let attempt = 1; ; attempt++) {
-    const current = await getOrNotFound(r, name);
+    const current = attempt === 1 && read ? read : await getOrNotFound(r, name);
     const { input, target, expect } = await step(current);
     checkPreconditions(r, current, expect);
     try {
@@ -312,7 +334,7 @@ async function replaceObject(r: ResourceRequest, name: string, target: UpdateTar
     // Upstream's create-on-update: a PUT naming a missing object of such a kind creates it.
     return createNamed(r, name, input);
   }
-  const updated = await readModifyWrite(r, name, async () => ({ input, target, expect }));
+  const updated = await readModifyWrite(r, name, async () => ({ input, target, expect }), existing);
   return respondObject(r, updated);
 }
 

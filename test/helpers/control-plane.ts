@@ -24,6 +24,8 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** Simulated member clusters (`--members`); 0 (default) runs the control plane alone. */
   members?: number;
+  /** Real member clusters (`--real-members`) instead of simulated ones. */
+  realMembers?: number;
 }
 
 export interface KubectlOptions {
@@ -176,7 +178,7 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
   let members = options.members ?? 0;
 
   const launch = async (): Promise<void> => {
-    up = spawnUp(['--data-dir', dataDir, '--port', String(port), '--members', String(members)], options.env);
+    up = spawnUp(['--data-dir', dataDir, '--port', String(port), '--members', String(members), ...(options.realMembers ? ['--real-members', String(options.realMembers)] : [])], options.env);
     track(up.child);
     try {
       ({ port, kubeconfig } = await up.running(startTimeoutMs));

@@ -4,6 +4,7 @@
 
 import { ControllerManager } from '../../cron/manager.js';
 import { readCursor } from '../../cron/dispatcher.js';
+import { nextDueAt } from '../../db/work-queue.js';
 import { registerNodes } from '../../cron/simulator/node-registration.js';
 import { simulatorReconcilers } from '../../cron/simulator/registry.js';
 import { ensureBootstrap } from '../../functions/bootstrap.js';
@@ -65,18 +66,11 @@ export async function startSimulatedMember(
     throw new Error('the simulator did not settle within 100 dispatches');
   };
 
-  const nextTimer = async (): Promise<{ ids: string[]; due: number } | undefined> => {
-    const rs = await db.client.execute('SELECT id, due_at FROM timers ORDER BY due_at');
-    if (rs.rows.length === 0) return undefined;
-    const due = Number(rs.rows[0]!.due_at);
-    return { due, ids: rs.rows.filter((r) => Number(r.due_at) <= due).map((r) => String(r.id)) };
-  };
-
   const fireDue = async (until: number): Promise<boolean> => {
-    const t = await nextTimer();
-    if (!t || t.due > until) return false;
-    now = Math.max(now, t.due);
-    await manager.onQueue(t.ids.map((id) => ({ kind: 'timer' as const, id })));
+    const due = await nextDueAt(db.client);
+    if (due === undefined || due > until) return false;
+    now = Math.max(now, due);
+    await manager.dispatch();
     return true;
   };
 

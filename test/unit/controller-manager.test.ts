@@ -60,7 +60,7 @@ describe('outbox dispatcher', () => {
     expect(rec.seen).toHaveLength(3);
   });
 
-  it('a failing reconcile is retried through a timer; a lost timer message is re-armed by the sweep', async () => {
+  it('a failing reconcile is retried with backoff through a delayed wake; a lost wake is covered by the sweep', async () => {
     let now = 1_000_000;
     let failures = 1;
     const seen: string[] = [];
@@ -77,7 +77,7 @@ describe('outbox dispatcher', () => {
     await manager.onQueue([{ kind: 'nudge' }]);
     expect(seen).toEqual([]);
     const timers = queue.take();
-    expect(timers).toEqual([{ kind: 'timer', id: 'flaky|x' }]);
+    expect(timers).toEqual([{ kind: 'wake', reconciler: 'flaky' }]);
     // The message is lost; once overdue, the cron tick fires it.
     now += 60_000;
     await manager.onTick();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControllerManager } from '../../cron/manager.js';
 import { reconcilers } from '../../cron/registry.js';
+import { queueEntries } from '../../db/work-queue.js';
 import { createBuiltinRegistry } from '../../shared/registry/index.js';
 import { MemoryQueue } from '../helpers/memory-queue.js';
 import { startApi, type TestApi } from './api-helpers.js';
@@ -107,9 +108,9 @@ describe('bootstrap token cleaner', () => {
     await manager.dispatch();
     expect((await api.json('GET', '/api/v1/namespaces/kube-system/secrets/bootstrap-token-gone00')).status).toBe(404);
     expect((await api.json('GET', '/api/v1/namespaces/kube-system/secrets/bootstrap-token-live00')).status).toBe(200);
-    const timers = await api.client.execute(`SELECT key, due_at FROM timers WHERE reconciler = 'bootstrap-token-cleaner'`);
-    expect(timers.rows.map((r) => r.key)).toEqual(['bootstrap-token-live00']);
-    expect(Number(timers.rows[0]!.due_at)).toBeGreaterThan(Date.now() + 25 * 60_000);
+    const timers = await queueEntries(api.client, 'bootstrap-token-cleaner');
+    expect(timers.map((t) => t.key)).toEqual(['bootstrap-token-live00']);
+    expect(timers[0]!.readyAt).toBeGreaterThan(Date.now() + 25 * 60_000);
   });
 });
 

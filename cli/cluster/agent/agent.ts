@@ -47,11 +47,15 @@ function every(intervalMs: number, signal: AbortSignal, what: string, log: (l: s
         if (!signal.aborted) log(`${what}: ${(e as Error).message}`);
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, intervalMs);
-        signal.addEventListener('abort', () => {
+        const onAbort = (): void => {
           clearTimeout(t);
           resolve();
-        }, { once: true });
+        };
+        const t = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, intervalMs);
+        signal.addEventListener('abort', onAbort, { once: true });
       });
     }
   })();

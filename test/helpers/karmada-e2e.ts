@@ -1,0 +1,56 @@
+// The harness Karmada's scenarios run on: `flotilla up` with three members on the lane
+// FLOTILLA_E2E_MEMBERS picks (simulated by default, real kube-apiservers otherwise), kubectl
+// against the control plane and against each member through DIR/members.config, and polling
+// with a deadline in place of sleeps.
+
+import { join } from 'node:path';
+import { startControlPlane, type ControlPlane, type KubectlResult } from './control-plane.js';
+import { memberLane, type MemberLane } from './members.js';
+
+export interface KarmadaPlane {
+  cp: ControlPlane;
+  lane: MemberLane;
+  /** kubectl against one member cluster (its context in DIR/members.config). */
+  member(name: string, args: string[], opts?: { allowFail?: boolean; input?: string }): Promise<KubectlResult>;
+  stop(): Promise<void>;
+}
+
+export async function startKarmadaPlane(opts: { members?: number; env?: Record<string, string> } = {}): Promise<KarmadaPlane> {
+  const lane = memberLane();
+  const count = opts.members ?? 3;
+  const cp = await startControlPlane({
+    ...(lane === 'real' ? { realMembers: count, members: 0 } : { members: count }),
+    startTimeoutMs: lane === 'real' ? 600_000 : 120_000,
+    env: { FLOTILLA_SIM_POD_START_DELAY: '0.3', FLOTILLA_CRON_INTERVAL: '1', ...(opts.env ?? {}) },
+  });
+  const membersConfig = join(cp.dataDir, 'members.config');
+  return {
+    cp,
+    lane,
+    member: (name, args, o = {}) => cp.kubectl(['--kubeconfig', membersConfig, '--context', name, ...args], o),
+    async stop() {
+      await cp.stop();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Parses `kubectl get … -o json` output. */
+export function json<T = Record<string, unknown>>(r: KubectlResult): T {
+  return JSON.parse(r.stdout) as T;
+}
