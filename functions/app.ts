@@ -9,6 +9,8 @@ import { customResourceRegistry } from './custom-resources.js';
 import { errorToResponse, notFoundResponse } from './errors.js';
 import { RequestLimiter } from './limits.js';
 import { builtinSchemas } from './openapi/builtin-schemas.js';
+import { registerCertificateSigningRequests } from './routes/certificate-signing-requests.js';
+import { registerClusterProxy } from './routes/cluster-proxy.js';
 import { registerDiscovery } from './routes/discovery.js';
 import { registerHealth } from './routes/health.js';
 import { apiRequestMetrics, registerMetrics } from './routes/metrics.js';
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerMetrics(app, ctx);
   registerDiscovery(app, ctx);
   registerOpenApi(app, ctx);
+  registerClusterProxy(app, ctx, deps.memberClients);
+  registerCertificateSigningRequests(app);
   registerResources(app, ctx);
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.js';
+import type { MemberClients } from '../shared/member/member-client.js';
 import type { SchemaSet } from '../shared/openapi/schema.js';
 import type { Registry } from '../shared/registry/index.js';
 import type { AuditSink } from './audit.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   schemas?: () => Promise<SchemaSet>;
   /** Where watches get their events (default: the process's fan-out for the store's client, functions/watch-hub.ts). */
   watchFeed?: WatchFeed;
+  /** How the Cluster proxy reaches members; without it the proxy answers 503. */
+  memberClients?: MemberClients;
 }
 
 /** The authenticated caller, as kube's user.Info. */

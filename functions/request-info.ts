@@ -15,7 +15,8 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 /**
  * Parses `/api/v1/...` and `/apis/<g>/<v>/...` below the group version. Returns undefined
- * for paths that name no resource (discovery paths and anything too deep).
+ * for paths that name no resource (discovery paths and anything too deep, except what
+ * follows a `proxy` subresource).
  */
 export function parseResourcePath(pathname: string): ResourcePath | undefined {
   let segments: string[];
@@ -48,7 +49,8 @@ export function parseResourcePath(pathname: string): ResourcePath | undefined {
     namespace = rest[1];
     if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2]!)) rest = rest.slice(2);
   }
-  if (rest.length === 0 || rest.length > 3) return undefined;
+  // A proxy subresource carries the proxied path after it (clusters/NAME/proxy/api/v1/…).
+  if (rest.length === 0 || (rest.length > 3 && rest[2] !== 'proxy')) return undefined;
   const [resource, name, subresource] = rest as [string, string | undefined, string | undefined];
   // A namespace addressed as /namespaces/<name> is itself the object, not a scope.
   if (resource === 'namespaces' && namespace !== undefined && name === namespace) namespace = undefined;

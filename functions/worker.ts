@@ -13,6 +13,7 @@ import { bindingAuditSink, consoleAuditSink, type AuditBinding } from './audit.j
 import { RequestLimiter } from './limits.js';
 import { pollingWatchFeed } from './watch.js';
 import { durableObjectWatchFeed, notifyWatchHub, type WatchHubNamespace } from './watch-hub-object.js';
+import { handleMemberEvents, isMemberEventsRequest } from './member-events.js';
 
 export { WatchHubObject } from './watch-hub-object.js';
 
@@ -106,6 +107,11 @@ async function bootstrap(store: Store): Promise<void> {
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    // The Node side's member watches report here (see functions/member-events.ts).
+    if (isMemberEventsRequest(request)) {
+      const manager = await managerFor(env, ctx);
+      return handleMemberEvents(request, env.ADMIN_TOKEN_SHA256, (r, k) => manager.ctx.enqueue(r, k));
+    }
     const store = storeFor(env, ctx);
     await bootstrap(store);
     const app = createApp({

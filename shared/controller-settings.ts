@@ -1,3 +1,5 @@
+import type { FailoverSettings } from './failover/settings.js';
+
 /**
  * The control plane's settings that Karmada exposes as controller-manager and scheduler
  * flags. One object, so the worker (from its env) and tests (directly) configure the same thing.
@@ -14,6 +16,8 @@ export interface ControllerSettings {
   clusterMonitorGracePeriodMs: number;
   /** Deadline of one member call, in ms. */
   memberTimeoutMs: number;
+  /** Taint manager, eviction brake, graceful eviction (shared/failover/settings.ts); defaults when absent. */
+  failover?: Partial<FailoverSettings>;
 }
 
 export const defaultControllerSettings: ControllerSettings = {

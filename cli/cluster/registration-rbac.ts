@@ -76,6 +76,8 @@ export function registrationSetupObjects(): RbacWrite[] {
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'create'] },
       { apiGroups: [RBAC_API], resources: ['clusterroles', 'clusterrolebindings', 'rolebindings'], verbs: ['get', 'create', 'update', 'patch'] },
       { apiGroups: [RBAC_API], resources: ['clusterroles'], resourceNames: [AGENT_WORK_ROLE], verbs: ['bind'] },
+      // So that karmadactl register, which asks for a client certificate, hears why it cannot have one.
+      { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create'] },
     ]),
     binding('ClusterRoleBinding', BOOTSTRAPPER_ROLE, undefined, { kind: 'ClusterRole', name: BOOTSTRAPPER_ROLE }, bootstrappers),
     role('Role', BOOTSTRAPPER_ROLE, ns, [

@@ -252,6 +252,7 @@ export const command = defineCommand({
     reporter.info(`  data dir:    ${plane.dataDir}`);
     reporter.info(`  kubeconfig:  ${plane.kubeconfig} (context karmada-apiserver)`);
     reporter.info(`  CA SHA-256:  ${plane.caFingerprint}`);
+    reporter.info(`  metrics:     ${plane.url}/metrics (Prometheus text; kubectl get --raw /metrics)`);
     if (real) {
       reporter.info(`  members:     ${real.members.map((m) => m.name).join(', ')} (real kube-apiservers with kwok nodes), contexts in ${real.kubeconfig}`);
     }

@@ -16,7 +16,8 @@ import {
   CLUSTER_PROPAGATION_POLICY_ANNOTATION,
 } from '../../shared/karmada/propagation-policy.js';
 import { RESOURCE_BINDING_PERMANENT_ID_LABEL, CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL, BINDING_VERSION, WORK_GROUP, type ResourceBinding } from '../../shared/karmada/resource-binding.js';
-import { choosePolicy, isReservedNamespace, type PolicyRef, type Candidate } from '../../shared/detector/policy-selection.js';
+import { choosePolicy, isReservedNamespace, type Candidate } from '../../shared/detector/policy-selection.js';
+import { claimOf, samePolicy, withClaim } from '../../shared/detector/claim.js';
 import { detectorBindingSpec } from '../../shared/detector/binding-spec.js';
 import { bindingName } from '../../shared/binding/names.js';
 import { jsonEqual } from '../../shared/json-equal.js';
@@ -57,46 +58,6 @@ export function isTemplateKey(k: ObjectKey): boolean {
 const POLICY_KEY = 'policy:';
 /** A template key queued because a policy changed (Lazy activation ignores those). */
 const FROM_POLICY = 'from-policy:';
-
-function claimOf(obj: KubeObject): PolicyRef | undefined {
-  const a = obj.metadata.annotations ?? {};
-  const l = obj.metadata.labels ?? {};
-  if (l[PROPAGATION_POLICY_PERMANENT_ID_LABEL] && a[PROPAGATION_POLICY_NAME_ANNOTATION]) {
-    return { kind: 'PropagationPolicy', namespace: a[PROPAGATION_POLICY_NAMESPACE_ANNOTATION] ?? obj.metadata.namespace ?? '', name: a[PROPAGATION_POLICY_NAME_ANNOTATION] };
-  }
-  if (l[CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] && a[CLUSTER_PROPAGATION_POLICY_ANNOTATION]) {
-    return { kind: 'ClusterPropagationPolicy', namespace: '', name: a[CLUSTER_PROPAGATION_POLICY_ANNOTATION] };
-  }
-  return undefined;
-}
-
-const CLAIM_LABELS = [PROPAGATION_POLICY_PERMANENT_ID_LABEL, CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL];
-const CLAIM_ANNOTATIONS = [PROPAGATION_POLICY_NAMESPACE_ANNOTATION, PROPAGATION_POLICY_NAME_ANNOTATION, CLUSTER_PROPAGATION_POLICY_ANNOTATION];
-
-/** The object's metadata with the claim marks of `c` (none when undefined), others' removed. */
-export function withClaim(meta: KubeObject['metadata'], c: Candidate | undefined): KubeObject['metadata'] {
-  const labels = { ...(meta.labels ?? {}) };
-  const annotations = { ...(meta.annotations ?? {}) };
-  for (const l of CLAIM_LABELS) delete labels[l];
-  for (const a of CLAIM_ANNOTATIONS) delete annotations[a];
-  if (c) {
-    const id = c.policy.metadata.labels?.[c.ref.kind === 'PropagationPolicy' ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] ?? c.policy.metadata.uid ?? '';
-    if (c.ref.kind === 'PropagationPolicy') {
-      labels[PROPAGATION_POLICY_PERMANENT_ID_LABEL] = id;
-      annotations[PROPAGATION_POLICY_NAMESPACE_ANNOTATION] = c.ref.namespace;
-      annotations[PROPAGATION_POLICY_NAME_ANNOTATION] = c.ref.name;
-    } else {
-      labels[CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] = id;
-      annotations[CLUSTER_PROPAGATION_POLICY_ANNOTATION] = c.ref.name;
-    }
-  }
-  const out = { ...meta };
-  if (Object.keys(labels).length) out.labels = labels;
-  else delete out.labels;
-  if (Object.keys(annotations).length) out.annotations = annotations;
-  else delete out.annotations;
-  return out;
-}
 
 async function listAll(ctx: ReconcileContext, r: Resource, namespace?: string, labelSelector?: string): Promise<KubeObject[]> {
   if (ctx.cache && !labelSelector) return (await ctx.cache.list({ group: r.group, resource: r.resource, ...(namespace !== undefined ? { namespace } : {}) })).items;
@@ -146,7 +107,7 @@ async function reconcileTemplate(ctx: ReconcileContext, rawKey: string): Promise
     if (claimed) await release(ctx, key, template, binding, br);
     return;
   }
-  const sameClaim = claimed && claimed.kind === chosen.ref.kind && claimed.name === chosen.ref.name && claimed.namespace === chosen.ref.namespace;
+  const sameClaim = samePolicy(claimed, chosen.ref);
   // Lazy activation: a policy change waits for the template's own next change.
   if (fromPolicy && sameClaim && binding && chosen.policy.spec.activationPreference === 'Lazy') return;
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Cluster } from '../karmada/cluster.js';
 import type { replicaRequirements } from '../karmada/resource-binding.js';
-import { isFittedResource, nanos, schedulingUnits, wholeUnits } from './resource-amount.js';
+import { amount, isFittedResource, minus, schedulingUnits, wholeUnits, type Amount } from './resource-amount.js';
 
 // Karmada's general estimator: how many more replicas a cluster can take, judged from the
 // cluster's resource summary alone (pkg/estimator/client/general.go).
@@ -18,13 +18,13 @@ function clamp(n: number): number {
   return Math.max(0, Math.min(MAX_INT32, n));
 }
 
-function free(summary: ResourceSummary, resource: string): bigint {
-  return nanos(summary.allocatable?.[resource]) - nanos(summary.allocated?.[resource]) - nanos(summary.allocating?.[resource]);
+function free(summary: ResourceSummary, resource: string): Amount {
+  return minus(minus(amount(summary.allocatable?.[resource]), amount(summary.allocated?.[resource])), amount(summary.allocating?.[resource]));
 }
 
 /** Pods the cluster can still start: allocatable − allocated − allocating pods, never below 0. */
 export function allowedPods(summary: ResourceSummary): number {
-  const n = wholeUnits(nanos(summary.allocatable?.pods)) - wholeUnits(nanos(summary.allocated?.pods)) - wholeUnits(nanos(summary.allocating?.pods));
+  const n = wholeUnits(amount(summary.allocatable?.pods)) - wholeUnits(amount(summary.allocated?.pods)) - wholeUnits(amount(summary.allocating?.pods));
   return Math.max(0, n);
 }
 
@@ -35,7 +35,7 @@ export function allowedPods(summary: ResourceSummary): number {
 export function replicasBySummary(summary: ResourceSummary, request: Amounts): number {
   let max = Number.MAX_SAFE_INTEGER;
   for (const [resource, quantity] of Object.entries(request ?? {})) {
-    const want = nanos(quantity);
+    const want = amount(quantity);
     if (wholeUnits(want) <= 0) continue;
     if (summary.allocatable?.[resource] === undefined) return 0;
     const left = free(summary, resource);
@@ -61,13 +61,13 @@ export function replicasByResourceModels(cluster: Cluster, request: Amounts): nu
   }
   const wanted = Object.entries(request ?? {})
     .filter(([r]) => isFittedResource(r))
-    .map(([r, q]) => [r, schedulingUnits(r, nanos(q))] as const)
+    .map(([r, q]) => [r, schedulingUnits(r, amount(q))] as const)
     .filter(([, units]) => units > 0);
   let total = 0;
   for (const model of [...models].sort((a, b) => a.grade - b.grade)) {
     const nodes = countByGrade.get(model.grade) ?? 0;
     if (nodes === 0) continue;
-    const capacity = new Map(model.ranges.map((r) => [r.name, schedulingUnits(r.name, nanos(r.min))] as const));
+    const capacity = new Map(model.ranges.map((r) => [r.name, schedulingUnits(r.name, amount(r.min))] as const));
     let perNode = MAX_PODS_PER_NODE;
     for (const [resource, units] of wanted) perNode = Math.min(perNode, Math.floor((capacity.get(resource) ?? 0) / units));
     total += Math.max(0, perNode) * nodes;

@@ -1,5 +1,5 @@
 import { nodeMatchesClaim } from './node-affinity.js';
-import { isFittedResource, nanos, schedulingUnits, wholeUnits } from './resource-amount.js';
+import { amount, isFittedResource, minus, schedulingUnits, wholeUnits } from './resource-amount.js';
 import { findUntoleratedTaint, isSchedulingTaint, type TaintLike } from './toleration.js';
 import type { ReplicaRequirements } from './estimator-general.js';
 import type { NodeSnapshot } from './types.js';
@@ -20,12 +20,12 @@ export function nodeCapacity(node: NodeSnapshot, requirements: ReplicaRequiremen
   if (node.unschedulable) taints.push(UNSCHEDULABLE);
   if (findUntoleratedTaint(taints, claim?.tolerations, isSchedulingTaint)) return 0;
   if (!nodeMatchesClaim(node, claim)) return 0;
-  let count = wholeUnits(nanos(node.allocatable.pods)) - node.pods;
+  let count = wholeUnits(amount(node.allocatable.pods)) - node.pods;
   for (const [resource, quantity] of Object.entries(requirements?.resourceRequest ?? {})) {
     if (!isFittedResource(resource)) continue;
-    const want = schedulingUnits(resource, nanos(quantity));
+    const want = schedulingUnits(resource, amount(quantity));
     if (want <= 0) continue;
-    const left = schedulingUnits(resource, nanos(node.allocatable[resource]) - nanos(node.requested[resource]));
+    const left = schedulingUnits(resource, minus(amount(node.allocatable[resource]), amount(node.requested[resource])));
     count = Math.min(count, Math.floor(left / want));
   }
   return Math.max(0, count);

@@ -2,43 +2,70 @@ import { parseQuantity } from '../karmada/quantity.js';
 
 // Resource arithmetic as Karmada's estimators do it: quantities are subtracted exactly and only
 // then rounded up to whole units (Quantity.Value) or to millicores for cpu (Quantity.MilliValue).
+// An amount is kept as whole units plus nano-units in [0, 1e9), which stays exact in plain numbers
+// for anything below 2^53 units (petabytes of memory), without bigint arithmetic on the hot path.
 // Parsed strings are memoised because every scheduling pass reads every cluster's summary.
 
-const NANOS_PER_UNIT = 1_000_000_000n;
-const NANOS_PER_MILLI = 1_000_000n;
-const cache = new Map<string, bigint>();
-const CACHE_LIMIT = 4096;
-
-/** The quantity in nano-units; 0 for anything that does not parse (as an absent entry would count). */
-export function nanos(q: string | number | undefined): bigint {
-  if (q === undefined) return 0n;
-  const key = typeof q === 'number' ? `#${q}` : q;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const parsed = parseQuantity(q) ?? 0n;
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, parsed);
-  return parsed;
+export interface Amount {
+  readonly units: number;
+  readonly nanos: number;
 }
 
-function ceilDiv(a: bigint, b: bigint): bigint {
-  if (a >= 0n) return (a + b - 1n) / b;
-  return -(-a / b);
+const NANO = 1_000_000_000;
+const ZERO: Amount = { units: 0, nanos: 0 };
+const cache = new Map<string, Amount>();
+const CACHE_LIMIT = 4096;
+
+function fromNanos(n: bigint): Amount {
+  const big = BigInt(NANO);
+  let units = n / big;
+  let rest = n % big;
+  if (rest < 0n) {
+    units -= 1n;
+    rest += big;
+  }
+  return { units: Number(units), nanos: Number(rest) };
+}
+
+/** The quantity as an amount; zero for anything absent or unparseable (as an absent entry counts). */
+export function amount(q: string | number | undefined): Amount {
+  if (q === undefined) return ZERO;
+  const key = typeof q === 'number' ? `#${q}` : q;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const parsed = parseQuantity(q);
+  const a = parsed === undefined ? ZERO : fromNanos(parsed);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, a);
+  return a;
+}
+
+/** a − b, exactly. */
+export function minus(a: Amount, b: Amount): Amount {
+  let units = a.units - b.units;
+  let nanos = a.nanos - b.nanos;
+  if (nanos < 0) {
+    nanos += NANO;
+    units -= 1;
+  }
+  return { units, nanos };
 }
 
 /** Quantity.Value(): whole units, rounded up. */
-export function wholeUnits(n: bigint): number {
-  return Number(ceilDiv(n, NANOS_PER_UNIT));
+export function wholeUnits(a: Amount): number {
+  return a.nanos > 0 ? a.units + 1 : a.units;
 }
 
 /** Quantity.MilliValue(): thousandths, rounded up. */
-export function milliUnits(n: bigint): number {
-  return Number(ceilDiv(n, NANOS_PER_MILLI));
+export function milliUnits(a: Amount): number {
+  let milli = Math.floor(a.nanos / 1_000_000);
+  if (milli * 1_000_000 < a.nanos) milli++;
+  return a.units * 1000 + milli;
 }
 
 /** The integer the estimators divide with: millicores for cpu, whole units for the rest. */
-export function schedulingUnits(resource: string, n: bigint): number {
-  return resource === 'cpu' ? milliUnits(n) : wholeUnits(n);
+export function schedulingUnits(resource: string, a: Amount): number {
+  return resource === 'cpu' ? milliUnits(a) : wholeUnits(a);
 }
 
 /**

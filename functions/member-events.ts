@@ -1,0 +1,44 @@
+// The worker's end of the member watches: the Node side posts which Works its watch events
+// concern, and their keys go on the work-status (or, for drift, the execution) queue. Only the
+// admin token may post: the route starts member calls, so it is as strong as the admin.
+
+import { memberEventsSchema, MEMBER_EVENTS_PATH } from '../shared/member/member-events.js';
+import { constantTimeEqual, sha256Hex } from '../shared/service-account-token.js';
+import { WORK_STATUS } from '../cron/karmada/work-status.js';
+import { DRIFT_PREFIX, EXECUTION } from '../cron/karmada/execution.js';
+
+export { MEMBER_EVENTS_PATH };
+
+export type Enqueue = (reconciler: string, key: string) => Promise<void>;
+
+function status(code: number, reason: string, message: string): Response {
+  return new Response(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }), {
+    status: code,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+export function isMemberEventsRequest(request: Request): boolean {
+  return new URL(request.url).pathname === MEMBER_EVENTS_PATH;
+}
+
+export async function handleMemberEvents(request: Request, adminTokenSha256: string, enqueue: Enqueue): Promise<Response> {
+  const auth = request.headers.get('authorization') ?? '';
+  const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
+  if (!token || !constantTimeEqual(await sha256Hex(token), adminTokenSha256)) return status(401, 'Unauthorized', 'Unauthorized');
+  if (request.method !== 'POST') return status(405, 'MethodNotAllowed', `${request.method} is not allowed on ${MEMBER_EVENTS_PATH}`);
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return status(400, 'BadRequest', 'the body is not JSON');
+  }
+  const parsed = memberEventsSchema.safeParse(body);
+  if (!parsed.success) return status(400, 'BadRequest', `member events: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const { workStatus, drift } = parsed.data;
+  const driftSet = new Set(drift);
+  // A drifted Work is applied again, and that apply writes its statuses too.
+  for (const k of drift) await enqueue(EXECUTION, `${DRIFT_PREFIX}${k}`);
+  for (const k of new Set(workStatus)) if (!driftSet.has(k)) await enqueue(WORK_STATUS, k);
+  return new Response(JSON.stringify({ workStatus: workStatus.length, drift: drift.length }), { status: 202, headers: { 'content-type': 'application/json' } });
+}
