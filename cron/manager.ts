@@ -72,7 +72,7 @@ export class ControllerManager {
     this.ctx = this.base;
   }
 
-  private processor(): QueueProcessor {
+  private processor(budgetMs?: number): QueueProcessor {
     const queue = this.opts.queue;
     return new QueueProcessor({
       store: this.opts.store,
@@ -85,15 +85,22 @@ export class ControllerManager {
       ...(this.opts.settings ? { memberTimeoutMs: this.opts.settings.memberTimeoutMs } : {}),
       ...(queue ? { wake: (reconciler: string, delaySeconds: number) => queue.send({ kind: 'wake', reconciler }, { delaySeconds }) } : {}),
       ...this.opts.runtime,
+      ...(budgetMs !== undefined ? { budgetMs } : {}),
     });
   }
 
   /**
    * Fans out the change log and runs every key that is ready, until nothing is ready or
-   * running. What comes due later is left to its delayed message (or the tick).
+   * running, however long that takes (tests, the member host's drain). What comes due later
+   * is left to its delayed message (or the tick).
    */
   async dispatch(hint?: Iterable<string>): Promise<DispatchResult> {
-    const r = await this.processor().run(hint);
+    return this.run(hint, Infinity);
+  }
+
+  /** One invocation's share: a queue consumer or a tick stops claiming after the runtime's budget (25 s). */
+  private async run(hint: Iterable<string> | undefined, budgetMs?: number): Promise<DispatchResult> {
+    const r = await this.processor(budgetMs).run(hint);
     return { cursor: await readCursor(this.opts.store.client), changes: r.changes, reconciles: r.reconciles, failures: r.failures, ran: true };
   }
 
@@ -101,14 +108,16 @@ export class ControllerManager {
   async onQueue(messages: readonly ReconcileMessage[]): Promise<void> {
     const names = new Set(this.opts.reconcilers.map((r) => r.name));
     const hint = new Set<string>();
+    let everywhere = false;
     for (const m of messages) {
       if (m.kind === 'wake' && names.has(m.reconciler)) hint.add(m.reconciler);
       else if (m.kind === 'timer') {
         const name = m.id.slice(0, m.id.indexOf('|'));
         if (names.has(name)) hint.add(name);
-      }
+      } else if (m.kind === 'nudge') everywhere = true;
     }
-    await this.dispatch(hint);
+    // A nudge looks at every queue (one read): work left by a consumer that stopped is found too.
+    await this.run(everywhere ? undefined : hint);
   }
 
   /**
@@ -118,7 +127,7 @@ export class ControllerManager {
   async onTick(): Promise<void> {
     const client = this.opts.store.client;
     const ready = [...(await claimableCounts(client, this.now())).keys()];
-    await this.dispatch(ready);
+    await this.run(ready);
     const { adds } = await resyncDue({
       base: this.base,
       reconcilers: this.opts.reconcilers,
@@ -131,7 +140,7 @@ export class ControllerManager {
     if (adds.length) {
       await addKeys(client, adds);
       for (const a of adds) runtimeMetrics.adds.inc(queueLabels(a.reconciler));
-      await this.dispatch(new Set(adds.map((a) => a.reconciler)));
+      await this.run(new Set(adds.map((a) => a.reconciler)));
     }
     const c = this.opts.compaction ?? { maxAgeMs: 15 * 60_000, maxCount: 200_000 };
     const cursor = await readCursor(client);

@@ -2,6 +2,7 @@
 // Kept in `meta`; compaction never trims past it.
 
 import type { Client, InStatement, InValue } from '@libsql/client';
+import { addStatements, type QueueAdd } from './work-queue.js';
 
 const CURSOR = 'dispatcher_cursor';
 
@@ -26,4 +27,13 @@ export function advanceCursorStatement(from: number, to: number, now: number): I
           WHERE CAST(value AS INTEGER) = :from`,
     args: { k: CURSOR, to, from, now },
   };
+}
+
+/**
+ * One page of the fan-out: its adds and the cursor's move from `from` to `to`, in one
+ * transaction. False when another fan-out had moved the cursor first (nothing was added).
+ */
+export async function commitFanOutPage(client: Client, adds: readonly QueueAdd[], from: number, to: number, now: number): Promise<boolean> {
+  const results = await client.batch([...addStatements(adds, cursorIs(from)), advanceCursorStatement(from, to, now)], 'write');
+  return results[results.length - 1]!.rowsAffected === 1;
 }

@@ -1,4 +1,4 @@
-import { admissionPlugins, pluginsFor, runAdmission } from '../shared/admission/index.js';
+import { admissionPluginsWith, pluginsFor, runAdmission } from '../shared/admission/index.js';
 import type { KubeObject } from '../shared/object.js';
 import { generationChanged, invalidError } from '../shared/object-semantics.js';
 import type { ResourceType } from '../shared/registry/resource-type.js';
@@ -11,7 +11,7 @@ import type { ServerContext } from './context.js';
  */
 export async function admitWrite(ctx: ServerContext, type: ResourceType, object: KubeObject, old?: KubeObject, subresource?: 'status'): Promise<KubeObject> {
   const resource = type.group ? `${type.resource}.${type.group}` : type.resource;
-  const chain = pluginsFor(admissionPlugins, resource, subresource);
+  const chain = pluginsFor(admissionPluginsWith(ctx.config.karmadaAdmission), resource, subresource);
   if (!chain.length) return object;
   const result = await runAdmission(
     chain,

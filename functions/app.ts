@@ -15,6 +15,7 @@ import { registerDiscovery } from './routes/discovery.js';
 import { registerHealth } from './routes/health.js';
 import { apiRequestMetrics, registerMetrics } from './routes/metrics.js';
 import { registerOpenApi } from './routes/openapi.js';
+import { registerPlacement } from './routes/placement.js';
 import { registerResources } from './routes/resources.js';
 import { KUBERNETES_VERSION, registerVersion } from './routes/version.js';
 import { warningHeaders } from './warnings.js';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerOpenApi(app, ctx);
   registerClusterProxy(app, ctx, deps.memberClients);
   registerCertificateSigningRequests(app);
+  registerPlacement(app, ctx);
   registerResources(app, ctx);
   return app;
 }

@@ -6,6 +6,7 @@ import type { AuditSink } from './audit.js';
 import type { LimitOptions, RequestLimiter } from './limits.js';
 import type { RequestSecurity } from './security-context.js';
 import type { WatchFeed } from './watch-hub.js';
+import type { KarmadaAdmissionOptions } from '../shared/karmada/admission/options.js';
 
 /** Configuration the worker entry or the Node launcher hands to createApp. */
 export interface AppConfig {
@@ -29,6 +30,8 @@ export interface AppConfig {
   maxRequestBodyBytes?: number;
   /** Per-user rate and watch limits, used when AppDeps brings no limiter (see functions/limits.ts). */
   limits?: LimitOptions;
+  /** Karmada's webhook switches (e.g. allowNoExecuteTaintPolicy); Karmada's defaults when absent. */
+  karmadaAdmission?: Partial<KarmadaAdmissionOptions>;
 }
 
 export interface AppDeps {

@@ -1,7 +1,7 @@
 import { createClient } from '@libsql/client/web';
 import { Store, type Change, type Scope, type WatchEvent } from '../db/store.js';
 import { ApiError, isApiError, type Status, type StatusReason } from '../shared/status.js';
-import { WatchHub, type Bookmark, type WatchFeed, type WatchStreamOptions } from './watch-hub.js';
+import { WatchHub, type Bookmark, type FeedEvent, type WatchFeed, type WatchStreamOptions } from './watch-hub.js';
 
 /**
  * The watch fan-out in workerd: a Durable Object per resource holds that resource's change
@@ -29,6 +29,8 @@ interface WatchHubEnv {
 }
 
 const ORIGIN = 'https://watch-hub';
+/** `{"type":T,"revision":N` then `,"object":…}` for events; anything else is an ERROR line. */
+const EVENT_HEAD = /^\{"type":"(ADDED|MODIFIED|DELETED|BOOKMARK)","revision":(\d+)(?:,"object":|\}$)/;
 
 function stubFor(ns: WatchHubNamespace, group: string, resource: string): WatchHubStub {
   return ns.get(ns.idFromName(`${group}/${resource}`));
@@ -49,7 +51,7 @@ function selectorParam(v: WatchStreamOptions['labelSelector'] | WatchStreamOptio
 /** The worker's side: each watch subscribes to its resource's object and reads its events. */
 export function durableObjectWatchFeed(ns: WatchHubNamespace): WatchFeed {
   return {
-    async *watch(scope: Scope, from: number, opts: WatchStreamOptions): AsyncGenerator<WatchEvent | Bookmark> {
+    async *watch(scope: Scope, from: number, opts: WatchStreamOptions): AsyncGenerator<FeedEvent | Bookmark> {
       const q = new URLSearchParams({ group: scope.group, resource: scope.resource, from: String(from) });
       if (scope.namespace !== undefined) q.set('namespace', scope.namespace);
       const label = selectorParam(opts.labelSelector);
@@ -73,13 +75,29 @@ export function durableObjectWatchFeed(ns: WatchHubNamespace): WatchFeed {
             const line = buf.slice(0, nl);
             buf = buf.slice(nl + 1);
             if (!line) continue;
-            const ev = JSON.parse(line) as { type: string; revision?: number; object?: unknown };
-            if (ev.type === 'ERROR') {
-              const s = ev.object as Status;
+            // Events are read from their fixed prefix; the object is parsed only if the watch
+            // needs it (a Table, another version), else its text is relayed as it came.
+            const head = EVENT_HEAD.exec(line);
+            if (!head) {
+              const ev = JSON.parse(line) as { type: string; object?: unknown };
+              const s = (ev.object ?? {}) as Status;
               throw new ApiError(s.code ?? 500, (s.reason ?? 'InternalError') as StatusReason, s.message ?? 'watch failed', s.details);
             }
-            if (ev.type === 'BOOKMARK') yield { type: 'BOOKMARK', revision: ev.revision! };
-            else yield ev as WatchEvent;
+            const revision = Number(head[2]);
+            if (head[1] === 'BOOKMARK') {
+              yield { type: 'BOOKMARK', revision };
+              continue;
+            }
+            const json = line.slice(head[0].length, -1);
+            let parsed: WatchEvent['object'] | undefined;
+            yield {
+              type: head[1] as WatchEvent['type'],
+              revision,
+              json,
+              get object() {
+                return (parsed ??= JSON.parse(json) as WatchEvent['object']);
+              },
+            };
           }
         }
       } finally {

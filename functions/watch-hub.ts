@@ -12,9 +12,14 @@ export interface WatchStreamOptions extends SelectorOptions {
   bookmarkMs?: number;
 }
 
+/** An event as a feed yields it: `json`, when present, is the object already serialised. */
+export interface FeedEvent extends WatchEvent {
+  json?: string;
+}
+
 /** Where a watch gets its events: Store.watch (polling), a WatchHub, or a hub in a Durable Object. */
 export interface WatchFeed {
-  watch(scope: Scope, from: number, opts: WatchStreamOptions): AsyncIterable<WatchEvent | Bookmark>;
+  watch(scope: Scope, from: number, opts: WatchStreamOptions): AsyncIterable<FeedEvent | Bookmark>;
 }
 
 export interface WatchHubOptions {

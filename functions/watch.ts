@@ -1,13 +1,24 @@
 import type { Scope, SelectorOptions, Store, WatchEvent } from '../db/store.js';
 import { toServedVersion } from '../shared/conversion/index.js';
 import type { KubeObject } from '../shared/object.js';
-import { groupVersionString, type ResourceType } from '../shared/registry/resource-type.js';
+import { groupVersionString, storageVersionOf, type ResourceType } from '../shared/registry/resource-type.js';
 import { ApiError, errors, isApiError } from '../shared/status.js';
 import type { IncludeObject } from '../shared/table.js';
 import type { ServerContext } from './context.js';
 import type { Rendering } from './negotiation.js';
 import { renderObject } from './render.js';
-import type { WatchFeed } from './watch-hub.js';
+import type { FeedEvent, WatchFeed } from './watch-hub.js';
+
+// Objects a fan-out shares between watchers are serialised once for all of them. Plain
+// strings keyed by objects nobody mutates: nothing here is a promise, so workerd allows it.
+const serialised = new WeakMap<object, string>();
+
+function objectJson(ev: FeedEvent): string {
+  if (ev.json !== undefined) return ev.json;
+  let json = serialised.get(ev.object);
+  if (json === undefined) serialised.set(ev.object, (json = JSON.stringify(ev.object)));
+  return json;
+}
 
 /** Each watch polls the change log itself: the fallback where no fan-out is wired. */
 export function pollingWatchFeed(store: Store, pollMs: number): WatchFeed {
@@ -105,8 +116,11 @@ export async function serveWatch(ctx: ServerContext, w: WatchRequest): Promise<R
           signal: abort.signal,
           ...(w.allowBookmarks ? { bookmarkMs: ctx.config.watchBookmarkMs } : {}),
         });
+        // The stored form is what the client asked for: relay the object's JSON as it is.
+        const verbatim = w.rendering.as === 'object' && !w.type.customResource && w.version === storageVersionOf(w.type);
         for await (const ev of events) {
           if (ev.type === 'BOOKMARK') send('BOOKMARK', bookmark(ev.revision));
+          else if (verbatim) controller.enqueue(encoder.encode(`{"type":"${ev.type}","object":${objectJson(ev)}}\n`));
           else send(ev.type, wrap((ev as WatchEvent).object));
         }
       } catch (e) {

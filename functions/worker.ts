@@ -8,6 +8,8 @@ import { karmadaPeriodic } from '../cron/karmada/periodic.js';
 import { GatewayMemberClients } from '../shared/member/gateway-member-clients.js';
 import type { QueueProducer, ReconcileMessage } from '../cron/queue.js';
 import { createBuiltinRegistry } from '../shared/registry/index.js';
+import { defaultControllerSettings } from '../shared/controller-settings.js';
+import { parseFailoverSettings } from '../shared/failover/settings.js';
 import { createApp, ensureBootstrap } from './app.js';
 import { bindingAuditSink, consoleAuditSink, type AuditBinding } from './audit.js';
 import { RequestLimiter } from './limits.js';
@@ -33,6 +35,10 @@ export interface Env {
   MEMBER_GATEWAY?: { fetch(request: Request): Promise<Response> };
   /** The watch fan-out: a Durable Object per resource holding its watchers (functions/watch-hub-object.ts). */
   WATCH_HUB?: WatchHubNamespace;
+  /** "true" lets ClusterTaintPolicies add NoExecute taints (Karmada's --allow-no-execute-taint-policy; `up` sets it). */
+  ALLOW_NO_EXECUTE_TAINT_POLICY?: string;
+  /** JSON of failover settings (shared/failover/settings.ts) from `up`'s flags. */
+  FAILOVER_SETTINGS?: string;
 }
 
 /** The parts of the Workers runtime objects the handlers use (no dependency on workers-types). */
@@ -85,6 +91,7 @@ async function managerFor(env: Env, ctx: ExecutionContext): Promise<ControllerMa
     members: memberClients(env),
     // Resync is a non-durable timer: each isolate remembers when it last ran one.
     resyncState: isolateResyncState,
+    settings: { ...defaultControllerSettings, failover: parseFailoverSettings(env.FAILOVER_SETTINGS) },
   });
 }
 
@@ -117,8 +124,13 @@ export default {
     const app = createApp({
       store,
       registry,
-      config: { adminTokenSha256: env.ADMIN_TOKEN_SHA256, tokenSigningKey: env.TOKEN_SIGNING_KEY },
+      config: {
+        adminTokenSha256: env.ADMIN_TOKEN_SHA256,
+        tokenSigningKey: env.TOKEN_SIGNING_KEY,
+        ...(env.ALLOW_NO_EXECUTE_TAINT_POLICY === 'true' ? { karmadaAdmission: { allowNoExecuteTaintPolicy: true } } : {}),
+      },
       waitUntil: (p) => ctx.waitUntil(p),
+      memberClients: memberClients(env),
       audit: env.AUDIT ? bindingAuditSink(env.AUDIT) : consoleAuditSink,
       limiter,
       watchFeed: env.WATCH_HUB ? durableObjectWatchFeed(env.WATCH_HUB) : pollingWatchFeed(store, 250),

@@ -93,6 +93,18 @@ export const command = defineCommand({
       default: DEFAULT_READY_TIMEOUT,
       description: 'How long to wait for /readyz to answer 200 before giving up',
     },
+    'no-failover': {
+      type: 'boolean',
+      description:
+        'Turn failover off: no eviction on NoExecute taints, ClusterTaintPolicies may not add NoExecute taints, and the default not-ready policy is not installed',
+    },
+    'default-not-ready-toleration-seconds': {
+      type: 'string',
+      valueName: 'SECONDS',
+      default: '300',
+      description:
+        'How long a workload whose policy has no toleration of its own stays on a not-ready or unreachable cluster before it is moved (-1: moved at once)',
+    },
     verbose: {
       type: 'boolean',
       short: 'v',
@@ -130,14 +142,17 @@ export const command = defineCommand({
     const port = parsePort(flags.port);
     if (port === undefined) throw new UsageError(`flotilla up: --port must be 0-65535, got '${flags.port}'`);
     const members = /^\d+$/.test(flags.members) ? Number(flags.members) : NaN;
-    if (!Number.isInteger(members) || members > 100) {
-      throw new UsageError(`flotilla up: --members must be a whole number from 0 to 100, got '${flags.members}'`);
+    if (!Number.isInteger(members) || members > 1000) {
+      throw new UsageError(`flotilla up: --members must be a whole number from 0 to 1000, got '${flags.members}'`);
     }
     const realMembers = /^\d+$/.test(flags['real-members']) ? Number(flags['real-members']) : NaN;
     if (!Number.isInteger(realMembers) || realMembers > 10) {
       throw new UsageError(`flotilla up: --real-members must be a whole number from 0 to 10, got '${flags['real-members']}'`);
     }
     const cronIntervalMs = seconds('--cron-interval', flags['cron-interval'], 0.1);
+    const tolerationText = flags['default-not-ready-toleration-seconds'];
+    if (!/^(-1|\d+)$/.test(tolerationText)) throw new UsageError(`flotilla up: --default-not-ready-toleration-seconds must be a whole number of seconds or -1, got '${tolerationText}'`);
+    const failover = { enabled: !flags['no-failover'], defaultNotReadyTolerationSeconds: Number(tolerationText) };
     const readyTimeoutMs = seconds('--ready-timeout', flags['ready-timeout'], 1);
     const simDelays = {
       podStartDelayMs: seconds('--sim-pod-start-delay', flags['sim-pod-start-delay'], 0),
@@ -182,6 +197,7 @@ export const command = defineCommand({
         reporter,
         signal: controller.signal,
         onWorkerOutput: (line) => process.stderr.write(`worker │ ${line}\n`),
+        failover,
       });
     } catch (err) {
       for (const s of stopSignals) process.removeListener(s, onSignal);
@@ -244,6 +260,23 @@ export const command = defineCommand({
         await plane.stop();
         for (const s of stopSignals) process.removeListener(s, onSignal);
         throw new CommandError(`up failed: joining the members: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+
+    if (failover.enabled) {
+      try {
+        const { installDefaultPolicies, DEFAULT_NOT_READY_POLICY } = await import('../member/default-policies.js');
+        const { readFileSync } = await import('node:fs');
+        const { layout } = await import('../launcher/data-dir.js');
+        const { readKubeconfigToken } = await import('../launcher/kubeconfig.js');
+        await reporter.step(
+          'failover on',
+          () => installDefaultPolicies({ url: plane.url, caCertPem: readFileSync(layout(plane.dataDir).caCert, 'utf8'), token: readKubeconfigToken(plane.kubeconfig) ?? '' }),
+          (created) => `ClusterTaintPolicy ${DEFAULT_NOT_READY_POLICY} ${created ? 'installed' : 'present'}; default not-ready toleration ${failover.defaultNotReadyTolerationSeconds} s`,
+        );
+      } catch (err) {
+        // Failover is a safety net, not a reason to refuse to start: say what is missing.
+        reporter.warn(`failover: the default ClusterTaintPolicy could not be installed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
 

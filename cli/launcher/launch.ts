@@ -10,6 +10,7 @@ import { migrateDatabase } from '../migrate.js';
 import { startLibsqlServer, type LibsqlServer } from '../libsql-server/server.js';
 import { auditBindingHandler, RotatingLog } from './audit-sink.js';
 import { createMemberGateway } from '../member-gateway/gateway.js';
+import { workerEventsSink } from '../member-gateway/member-events-sink.js';
 import { ensureCertificates } from './certificates.js';
 import { ensureOpenApiCode, ensureProtobufCode, OPENAPI_GENERATOR, OPENAPI_OUTPUT, PROTOBUF_GENERATOR, PROTOBUF_OUTPUT } from './codegen.js';
 import { startCronTicker } from './cron-ticker.js';
@@ -41,6 +42,8 @@ export interface LaunchOptions {
   signal: AbortSignal;
   /** The worker's console and error lines. */
   onWorkerOutput: (line: string) => void;
+  /** Failover switches for the worker (`up --no-failover`, `--default-not-ready-toleration-seconds`). */
+  failover?: { enabled: boolean; defaultNotReadyTolerationSeconds: number };
 }
 
 export interface ControlPlane {
@@ -144,6 +147,12 @@ export async function launchControlPlane(opts: LaunchOptions): Promise<ControlPl
       TOKEN_SIGNING_KEY: signing.key,
       FLOTILLA_MODE: 'control-plane',
       CLUSTER_CA_CERT: certs.caCertPem,
+      ...(opts.failover
+        ? {
+            ALLOW_NO_EXECUTE_TAINT_POLICY: String(opts.failover.enabled),
+            FAILOVER_SETTINGS: JSON.stringify({ enableNoExecuteTaintEviction: opts.failover.enabled, defaultNotReadyTolerationSeconds: opts.failover.defaultNotReadyTolerationSeconds }),
+          }
+        : {}),
     };
     const auditLog = new RotatingLog(files.auditLog);
     const gateway = createMemberGateway();
@@ -180,6 +189,11 @@ export async function launchControlPlane(opts: LaunchOptions): Promise<ControlPl
     await r.step('ready', () => waitForReady({ url: `${url}/readyz`, ca: certs.caCertPem, timeoutMs: opts.readyTimeoutMs, signal }), (x) =>
       `/readyz answered 200 after ${x.attempts} ${x.attempts === 1 ? 'try' : 'tries'}`,
     );
+
+    // Member watches report to the worker's member-events route, now that it answers.
+    const events = workerEventsSink({ url, caCertPem: certs.caCertPem, token: admin.token });
+    teardown.add('member watches', () => events.close());
+    gateway.watchMembers(events.sink, (m) => r.warn(m));
 
     const cron = config.crons[0] ?? '* * * * *';
     let warnedAt = 0;

@@ -21,6 +21,10 @@ export interface WorkerEnv {
   FLOTILLA_MODE: 'control-plane';
   /** PEM of the local CA, for the ca.crt of ServiceAccount token Secrets. */
   CLUSTER_CA_CERT?: string;
+  /** "true": ClusterTaintPolicies may add NoExecute taints (failover on). */
+  ALLOW_NO_EXECUTE_TAINT_POLICY?: string;
+  /** JSON of failover settings (shared/failover/settings.ts). */
+  FAILOVER_SETTINGS?: string;
 }
 
 export interface StartWorkerOptions {

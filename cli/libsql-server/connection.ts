@@ -1,6 +1,7 @@
 // One native libsql connection (promise API) with a prepared-statement cache, and the
 // execution of a single statement into a Hrana result.
 
+import { createRequire } from 'node:module';
 import Database from 'libsql/promise';
 import { encodeValue, type Col, type EncodeState, type SqlValue, type StmtResult } from './hrana.js';
 import type { StatementInfo } from './sql-classify.js';
@@ -29,6 +30,32 @@ interface NativeDatabase {
   exec(sql: string): Promise<void>;
   close(): void;
 }
+
+type SyncIterate = (this: NativeStatement, params: BindParams) => Iterable<unknown>;
+
+/**
+ * The synchronous row reader of libsql's blocking API, borrowed for statements of the promise
+ * API: both wrap the same native statement handle. Used only while the write lock is held,
+ * where a hop to the thread pool would keep every other writer waiting for an event-loop turn.
+ * Undefined if this libsql build lays its classes out differently (the async reader is used).
+ */
+const syncIterate: SyncIterate | undefined = (() => {
+  try {
+    const SyncDatabase = createRequire(import.meta.url)('libsql') as new (file: string) => {
+      prepare(sql: string): object;
+      close(): void;
+    };
+    const db = new SyncDatabase(':memory:');
+    try {
+      const iterate = (Object.getPrototypeOf(db.prepare('SELECT 1')) as { iterate?: SyncIterate }).iterate;
+      return typeof iterate === 'function' ? iterate : undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+})();
 
 export interface Prepared {
   stmt: NativeStatement;
@@ -107,11 +134,13 @@ export class SqlConnection {
     params: BindParams,
     wantRows: boolean,
     state: EncodeState,
+    /** The caller holds the write lock: read rows synchronously rather than via the thread pool. */
+    locked = false,
   ): Promise<StmtResult> {
     const { stmt, reader } = this.#cache.get(sql) ?? (await this.prepare(sql));
     if (reader) {
       const cols = colsOf(stmt);
-      const raw = (await stmt.all(params)) as unknown[][];
+      const raw = (locked && syncIterate ? [...syncIterate.call(stmt, params)] : await stmt.all(params)) as unknown[][];
       const rows = wantRows ? raw.map((r) => r.map((v) => encodeValue(v, state))) : [];
       if (!info.dml) return { cols, rows, affected_row_count: 0, last_insert_rowid: null };
       // INSERT ... RETURNING and friends: the row reader does not report changes.

@@ -143,6 +143,11 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
     send(res, 404, 'text/plain', 'Not found');
   });
 
+  // Clients keep their connections between statements (a round trip costs no handshake);
+  // Node's 5 s default closes idle ones so early that a client reusing one races the close
+  // and sees ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -195,7 +195,7 @@ export class Stream {
     }
     if (this.#needsLock(info, conn, beginTakesLock)) await this.#ensureLock();
     if (info.taints) conn.tainted = true;
-    const result = await conn.execute(sql, info, bindParams(stmt, info), stmt.wantRows, state);
+    const result = await conn.execute(sql, info, bindParams(stmt, info), stmt.wantRows, state, this.#holdsLock);
     if (info.kind === 'begin-readonly' && conn.inTransaction) this.#readonlyTx = true;
     return result;
   }

@@ -11,12 +11,25 @@ import { connect as tlsConnect } from 'node:tls';
 import { decodeGatewayEndpoint, GATEWAY_ENDPOINT_HEADER, GATEWAY_TIMEOUT_HEADER } from '../../shared/member/gateway-protocol.js';
 import type { MemberEndpoint } from '../../shared/member/member-client.js';
 import { DEFAULT_MEMBER_TIMEOUT_MS } from '../../shared/member/fetch-member-client.js';
+import { MemberWatches, type MemberEventsSink, type MemberRoute, type OpenedStream } from './member-watches.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', GATEWAY_ENDPOINT_HEADER, GATEWAY_TIMEOUT_HEADER, 'content-length']);
 
 export interface MemberGateway {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * Starts the member watches: from now on, the members and kinds this gateway's traffic
+   * shows in use are watched, and their events reach `sink` (the worker's member-events route).
+   */
+  watchMembers(sink: MemberEventsSink, onError?: (message: string) => void): void;
+  /** The watches running now (diagnostics, tests). */
+  watches(): Array<{ cluster: string; collection: string; connected: boolean }>;
   close(): void;
+}
+
+export interface MemberGatewayOptions {
+  /** A watch no traffic renews for this long stops (default 5 min). */
+  watchIdleMs?: number;
 }
 
 function agentKey(e: MemberEndpoint): string {
@@ -51,19 +64,52 @@ function proxiedAgent(e: MemberEndpoint, target: URL): HttpsAgent {
   return agent;
 }
 
-export function createMemberGateway(): MemberGateway {
+function newAgent(e: MemberEndpoint, target: URL, maxSockets: number): HttpsAgent | HttpAgent {
+  if (e.proxyURL && target.protocol === 'https:') return proxiedAgent(e, target);
+  if (target.protocol === 'https:') return new HttpsAgent({ keepAlive: true, maxSockets, ...(e.caBundle ? { ca: e.caBundle } : {}), rejectUnauthorized: !e.insecureSkipTLSVerification });
+  return new HttpAgent({ keepAlive: true, maxSockets });
+}
+
+function memberUrl(e: MemberEndpoint, pathAndQuery: string): URL {
+  const incoming = new URL(pathAndQuery, 'http://gateway');
+  const base = new URL(e.apiEndpoint);
+  const target = new URL(base.toString());
+  target.pathname = base.pathname.replace(/\/$/, '') + incoming.pathname;
+  target.search = incoming.search;
+  return target;
+}
+
+export function createMemberGateway(options: MemberGatewayOptions = {}): MemberGateway {
   const agents = new Map<string, HttpsAgent | HttpAgent>();
-  const agentFor = (e: MemberEndpoint, target: URL): HttpsAgent | HttpAgent => {
+  // Watches hold their connection for as long as they live: a pool of their own, unbounded,
+  // so they never starve the request pool (16 sockets per member).
+  const watchAgents = new Map<string, HttpsAgent | HttpAgent>();
+  const pooled = (pool: Map<string, HttpsAgent | HttpAgent>, max: number) => (e: MemberEndpoint, target: URL): HttpsAgent | HttpAgent => {
     const key = agentKey(e);
-    let agent = agents.get(key);
+    let agent = pool.get(key);
     if (!agent) {
-      if (e.proxyURL && target.protocol === 'https:') agent = proxiedAgent(e, target);
-      else if (target.protocol === 'https:') agent = new HttpsAgent({ keepAlive: true, maxSockets: 16, ...(e.caBundle ? { ca: e.caBundle } : {}), rejectUnauthorized: !e.insecureSkipTLSVerification });
-      else agent = new HttpAgent({ keepAlive: true, maxSockets: 16 });
-      agents.set(key, agent);
+      agent = newAgent(e, target, max);
+      pool.set(key, agent);
     }
     return agent;
   };
+  const agentFor = pooled(agents, 16);
+  const watchAgentFor = pooled(watchAgents, Infinity);
+
+  const openMember = (route: MemberRoute, pathAndQuery: string, signal: AbortSignal): Promise<OpenedStream> =>
+    new Promise((resolve, reject) => {
+      const target = memberUrl(route.endpoint, pathAndQuery);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (route.authorization) headers.authorization = route.authorization;
+      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const out = send(target, { method: 'GET', headers, agent: watchAgentFor(route.endpoint, target), signal }, (upstream) => {
+        resolve({ status: upstream.statusCode ?? 502, body: upstream });
+      });
+      out.on('error', reject);
+      out.end();
+    });
+  let memberWatchesErrors: ((message: string) => void) | undefined;
+  const memberWatches = new MemberWatches({ open: openMember, onError: (m) => memberWatchesErrors?.(m), ...(options.watchIdleMs ? { idleMs: options.watchIdleMs } : {}) });
 
   const fail = (res: ServerResponse, status: number, message: string): void => {
     if (res.headersSent) {
@@ -85,11 +131,7 @@ export function createMemberGateway(): MemberGateway {
         return fail(res, 400, `the ${GATEWAY_ENDPOINT_HEADER} header does not decode`);
       }
       const timeoutMs = Number(req.headers[GATEWAY_TIMEOUT_HEADER] ?? DEFAULT_MEMBER_TIMEOUT_MS) || DEFAULT_MEMBER_TIMEOUT_MS;
-      const incoming = new URL(req.url ?? '/', 'http://gateway');
-      const base = new URL(endpoint.apiEndpoint);
-      const target = new URL(base.toString());
-      target.pathname = base.pathname.replace(/\/$/, '') + incoming.pathname;
-      target.search = incoming.search;
+      const target = memberUrl(endpoint, req.url ?? '/');
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
       const body = await new Promise<Buffer>((resolve, reject) => {
@@ -105,6 +147,8 @@ export function createMemberGateway(): MemberGateway {
           const h: Record<string, string | string[]> = {};
           for (const [k, v] of Object.entries(upstream.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) h[k] = v;
           res.writeHead(upstream.statusCode ?? 502, h);
+          const code = upstream.statusCode ?? 502;
+          if (code >= 200 && code < 300) memberWatches.observe({ endpoint, ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}) }, req.method ?? 'GET', req.url ?? '/');
           upstream.pipe(res);
           upstream.on('end', resolve);
           upstream.on('error', () => {
@@ -120,9 +164,19 @@ export function createMemberGateway(): MemberGateway {
         out.end(body);
       });
     },
+    watchMembers(sink, onError) {
+      if (onError) memberWatchesErrors = onError;
+      memberWatches.deliverTo(sink);
+    },
+    watches() {
+      return memberWatches.active();
+    },
     close() {
-      for (const a of agents.values()) a.destroy();
-      agents.clear();
+      memberWatches.close();
+      for (const pool of [agents, watchAgents]) {
+        for (const a of pool.values()) a.destroy();
+        pool.clear();
+      }
     },
   };
 }

@@ -38,8 +38,7 @@ async function reconcile(ctx: ReconcileContext, k: string): Promise<void> {
   const id = binding.metadata.labels?.[idLabel];
   if (!id) return;
   const { items: works } = await ctx.store.list({ group: WORKS.group, resource: WORKS.resource }, { labelSelector: `${idLabel}=${id}` });
-  const byCluster = new Map((works as Work[]).map((w) => [(w.metadata.namespace ?? '').slice(EXECUTION_SPACE_PREFIX.length), w]));
-  const { items, fullyApplied } = aggregatedStatus(binding, byCluster);
+  const { items, fullyApplied } = aggregatedStatus(binding, (works as Work[]).filter((w) => (w.metadata.namespace ?? '').startsWith(EXECUTION_SPACE_PREFIX)));
   if (!binding.spec.clusters?.length) return;
   const status = {
     ...(binding.status ?? {}),

@@ -4,7 +4,7 @@
 // except while a graceful eviction task still needs them; a binding being deleted takes its
 // Works with it (a finalizer holds it until they are gone).
 
-import type { Reconciler, ReconcileContext } from '../reconciler.js';
+import type { Reconciler, ReconcileContext, ReconcileResult } from '../reconciler.js';
 import type { LoggedChange } from '../../db/store.js';
 import type { KubeObject } from '../../shared/object.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
@@ -15,8 +15,11 @@ import type { ClusterOverridePolicy, OverridePolicy } from '../../shared/karmada
 import { WORK_GROUP, WORK_VERSION, WORK_PERMANENT_ID_LABEL, WORK_NAME_ANNOTATION, WORK_NAMESPACE_ANNOTATION, type Work } from '../../shared/karmada/work.js';
 import { stampManifest } from '../../shared/karmada/admission/work.js';
 import { workName } from '../../shared/binding/names.js';
+import { bindingTargetClusters } from '../../shared/binding/dependencies.js';
 import { buildWorkManifest, BINDING_NAME_ANNOTATION, BINDING_NAMESPACE_ANNOTATION, CLUSTER_BINDING_NAME_ANNOTATION } from '../../shared/binding/work-manifest.js';
 import { jsonEqual } from '../../shared/json-equal.js';
+import { purgesDirectly } from '../../shared/failover/eviction-task.js';
+import { preservedLabelsFor } from '../../shared/failover/preserved-label-state.js';
 import { createObject, isDeleting, keyOf, removeObject, writeObject, writeSpec, splitNamespacedName, type Resource } from '../object-writes.js';
 import { executionNamespace } from './cluster.js';
 import { CLUSTERS, CLUSTER_OVERRIDE_POLICIES, CLUSTER_RESOURCE_BINDINGS, OVERRIDE_POLICIES, RESOURCE_BINDINGS, WORKS } from './resources.js';
@@ -71,7 +74,7 @@ async function worksOf(ctx: ReconcileContext, r: Resource, binding: ResourceBind
   return (await listScope(ctx, WORKS, undefined, `${idLabel(r)}=${id}`)) as Work[];
 }
 
-async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<void> {
+async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<ReconcileResult | void> {
   const { r, namespace, name } = parseKey(key);
   const bKey = keyOf(r, namespace, name);
   let binding = (await ctx.store.get(bKey)) as ResourceBinding | undefined;
@@ -99,13 +102,28 @@ async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<voi
   const wName = workName(template.kind ?? '', template.metadata.name ?? '', template.metadata.namespace);
   const wanted = new Set<string>();
   const suspension = binding.spec.suspension;
-  for (const target of binding.spec.clusters ?? []) {
+  let waiting = false;
+  // A dependency's attached binding goes wherever the bindings needing it go (requiredBy).
+  for (const target of bindingTargetClusters(binding.spec)) {
     const cluster = clusters.get(target.name);
     if (!cluster) continue;
     const ns = executionNamespace(target.name);
     wanted.add(ns);
     const { manifest, workAnnotations } = buildWorkManifest({ template, spec: binding.spec, cluster, clusterOverridePolicies: cops, overridePolicies: ops });
-    const current = existing.find((w) => w.metadata.namespace === ns && w.metadata.name === wName);
+    const preserved = preservedLabelsFor(binding.spec, target.name);
+    if (Object.keys(preserved).length) manifest.metadata = { ...manifest.metadata, labels: { ...(manifest.metadata.labels ?? {}), ...preserved } };
+    let current = existing.find((w) => w.metadata.namespace === ns && w.metadata.name === wName);
+    if (!current) {
+      // A Work of that name written by someone else (the namespace sync, before a policy took
+      // the namespace over) is adopted rather than fought over; one still going is waited for.
+      const other = (await ctx.store.get(keyOf(WORKS, ns, wName))) as Work | undefined;
+      if (other && isDeleting(other as KubeObject)) {
+        waiting = true;
+        continue;
+      }
+      if (other) current = { ...other, metadata: { ...other.metadata, ownerReferences: other.metadata.ownerReferences?.filter((o) => !o.controller) } } as Work;
+      if (current && !current.metadata.ownerReferences?.length) delete current.metadata.ownerReferences;
+    }
     const workId = current?.metadata.labels?.[WORK_PERMANENT_ID_LABEL] ?? crypto.randomUUID();
     const stamped = stampManifest(manifest as unknown as Record<string, unknown>, workId);
     const meta = stamped.metadata as Record<string, unknown>;
@@ -127,14 +145,17 @@ async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<voi
       continue;
     }
     const next = { ...current, metadata: { ...current.metadata, labels, annotations }, spec };
-    if (!jsonEqual(next, current)) await writeSpec(ctx, WORKS, current as KubeObject, next as KubeObject);
+    const read = existing.includes(current) ? current : ((await ctx.store.get(keyOf(WORKS, ns, wName))) as Work);
+    if (!jsonEqual(next, read)) await writeSpec(ctx, WORKS, read as KubeObject, next as KubeObject);
   }
   // A cluster still being evicted from keeps its Work until the eviction task is done.
-  const evicting = new Set((binding.spec.gracefulEvictionTasks ?? []).map((t) => executionNamespace(t.fromCluster)));
+  // Directly purges at once (Karmada's ObtainBindingSpecExistingClusters).
+  const evicting = new Set((binding.spec.gracefulEvictionTasks ?? []).filter((t) => !purgesDirectly(t)).map((t) => executionNamespace(t.fromCluster)));
   for (const w of existing) {
     const ns = w.metadata.namespace ?? '';
     if (!wanted.has(ns) && !evicting.has(ns) && !isDeleting(w as KubeObject)) await removeObject(ctx, WORKS, w as KubeObject);
   }
+  if (waiting) return { requeue: true };
 }
 
 /** An override policy changed: every binding it could touch is rebuilt (the builder decides what applies). */
@@ -165,6 +186,6 @@ export const bindingController: Reconciler = {
   },
   async reconcile(ctx, key) {
     if (key.startsWith('op/')) await reconcileOverridePolicy(ctx, key.slice(3));
-    else await reconcileBinding(ctx, key);
+    else return reconcileBinding(ctx, key);
   },
 };

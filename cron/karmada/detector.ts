@@ -185,7 +185,7 @@ async function reconcilePolicy(ctx: ReconcileContext, key: string): Promise<void
     }
   }
   // Templates this policy holds are found through their bindings, which carry the same label.
-  const label = `${isPP ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL}=${id || policy?.metadata.labels?.[isPP ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] || 'none'}`;
+  const label = `${isPP ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL}=${id || policy?.metadata.labels?.[isPP ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] || policy?.metadata.uid || 'none'}`;
   for (const br of isPP ? [RESOURCE_BINDINGS] : [RESOURCE_BINDINGS, CLUSTER_RESOURCE_BINDINGS]) {
     for (const b of await listAll(ctx, br, isPP ? namespace : undefined, label)) {
       const res = (b as ResourceBinding).spec.resource;
@@ -205,7 +205,8 @@ export const detector: Reconciler = {
     const k = change.key;
     const pk = policyKind(k);
     if (pk) {
-      const id = change.object.metadata.labels?.[pk === 'pp' ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] ?? '';
+      // As the claim marks fall back to the uid for a policy stored without a permanent id, so does the key.
+      const id = change.object.metadata.labels?.[pk === 'pp' ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] ?? change.object.metadata.uid ?? '';
       return [`${POLICY_KEY}${pk}|${k.namespace}|${k.name}|${id}`];
     }
     if (!isTemplateKey(k) || change.type === 'DELETED') return [];
@@ -220,7 +221,7 @@ export const detector: Reconciler = {
     const out: string[] = [];
     for (const [r, pk] of [[PROPAGATION_POLICIES, 'pp'], [CLUSTER_PROPAGATION_POLICIES, 'cpp']] as const) {
       for (const p of await listAll(ctx, r)) {
-        const id = p.metadata.labels?.[pk === 'pp' ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] ?? '';
+        const id = p.metadata.labels?.[pk === 'pp' ? PROPAGATION_POLICY_PERMANENT_ID_LABEL : CLUSTER_PROPAGATION_POLICY_PERMANENT_ID_LABEL] ?? p.metadata.uid ?? '';
         out.push(`${POLICY_KEY}${pk}|${p.metadata.namespace ?? ''}|${p.metadata.name ?? ''}|${id}`);
       }
     }

@@ -72,11 +72,17 @@ async function reconcileWork(ctx: ReconcileContext, rawKey: string): Promise<imp
 
   if (isDeleting(work as KubeObject)) {
     if (!work.metadata.finalizers?.includes(EXECUTION_CONTROLLER_FINALIZER)) return;
-    // A member that is gone (or going) cannot be cleaned: release the Work, as unjoin --force expects.
-    if (cluster && !isDeleting(cluster as KubeObject) && cluster.spec.syncMode === 'Push' && !work.spec.preserveResourcesOnDeletion) {
-      if (!isReady(cluster)) return { requeue: true };
-      const client = await memberClientFor(ctx, cluster);
-      if (client) await removeWorkManifests(work, client, resolve);
+    // The pull agent cleans its own member and releases the Work; the control plane steps in only once its Cluster is going.
+    if (cluster?.spec.syncMode === 'Pull' && !isDeleting(cluster as KubeObject)) return;
+    if (cluster?.spec.syncMode === 'Push' && !work.spec.preserveResourcesOnDeletion) {
+      if (isReady(cluster)) {
+        const client = await memberClientFor(ctx, cluster);
+        if (client) await removeWorkManifests(work, client, resolve);
+      } else if (!isDeleting(cluster as KubeObject)) {
+        // Karmada waits for the member to come back rather than leave its copies behind.
+        return { requeue: true };
+      }
+      // A Cluster being removed whose member no longer answers: release the Work (unjoin --force).
     }
     await releaseFinalizer(ctx, wKey, work as KubeObject, EXECUTION_CONTROLLER_FINALIZER);
     return;

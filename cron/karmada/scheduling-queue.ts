@@ -32,7 +32,8 @@ export class SchedulingRound {
           state = 'waiting';
           this.reading--;
           this.waiting.push({ priority, seq: this.seq++, go: resolve });
-          this.release();
+          // Later, so that this caller is awaiting too before anyone is let go: turns resume in the order they are given.
+          queueMicrotask(() => this.release());
         }),
       leave: () => {
         if (state === 'reading') {

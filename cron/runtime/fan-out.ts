@@ -1,7 +1,7 @@
 import type { Client } from '@libsql/client';
 import type { LoggedChange, Store } from '../../db/store.js';
-import { advanceCursorStatement, cursorIs, readCursor } from '../../db/dispatcher-cursor.js';
-import { addStatements, type QueueAdd } from '../../db/work-queue.js';
+import { commitFanOutPage, readCursor } from '../../db/dispatcher-cursor.js';
+import type { QueueAdd } from '../../db/work-queue.js';
 import type { Reconciler } from '../reconciler.js';
 import { queueLabels, runtimeMetrics } from './metrics.js';
 
@@ -54,9 +54,8 @@ export async function fanOut(
     const to = page[page.length - 1]!.revision;
     const now = opts.now();
     const adds: QueueAdd[] = plan(page, reconcilers).map(({ reconciler, key }) => ({ reconciler: reconciler.name, key, readyAt: now }));
-    const results = await client.batch([...addStatements(adds, cursorIs(cursor)), advanceCursorStatement(cursor, to, now)], 'write');
-    // Another fan-out moved the cursor first; its adds stand for this page, and ours were not made.
-    if (results[results.length - 1]!.rowsAffected !== 1) break;
+    // Another fan-out moved the cursor first: its adds stand for this page, and ours were not made.
+    if (!(await commitFanOutPage(client, adds, cursor, to, now))) break;
     for (const a of adds) {
       result.woken.add(a.reconciler);
       runtimeMetrics.adds.inc(queueLabels(a.reconciler));

@@ -141,7 +141,7 @@ export class QueueProcessor {
       const wants = within ? this.wants() : [];
       const pending = this.acks.length + this.adds.length;
       // Acknowledgements wait a little for company (one transaction settles many keys), never long.
-      const settle = pending >= 64 || (pending > 0 && (this.running.size === 0 || Date.now() - this.pendingSince >= pollMs));
+      const settle = pending >= 64 || (pending > 0 && ((this.running.size === 0 && this.ready.length === 0) || Date.now() - this.pendingSince >= pollMs));
       if (settle || wants.length || renewDue) {
         const acks = this.acks;
         const adds = this.adds;
@@ -174,9 +174,11 @@ export class QueueProcessor {
         for (const c of claimed) {
           this.ready.push(c);
           this.readyCache.set(c, cache);
+          this.readySince.set(c, Date.now());
         }
       }
       this.startReady(o.now());
+      this.releaseStale(o.now(), pollMs * 4);
       this.checkLapses();
       if (this.running.size === 0 && this.ready.length === 0) {
         if (this.acks.length || this.adds.length) continue;
@@ -204,6 +206,8 @@ export class QueueProcessor {
   }
 
   private readonly readyCache = new Map<ClaimedKey, ReturnType<typeof createBatchCache>>();
+  private readonly readySince = new Map<ClaimedKey, number>();
+  private readonly lastStart = new Map<string, number>();
 
   /** Free slots per reconciler, counting parked keys as free, plus what may be fetched ahead. */
   private wants(): Array<{ reconciler: string; limit: number }> {
@@ -215,11 +219,34 @@ export class QueueProcessor {
       for (const r of this.running.values()) if (r.reconciler.name === name) held++, (busy += r.waiting > 0 ? 0 : 1);
       // Claimed keys still waiting here for a slot: no new claim until they have started.
       if (this.ready.some((c) => c.reconciler === name)) continue;
-      // Parked keys lend their slot, up to four times the limit in flight.
-      const room = Math.min(limit - busy, limit * 4 - held) + (this.opts.prefetch ?? limit);
-      if (room > 0) out.push({ reconciler: name, limit: Math.min(room, 500) });
+      // Parked keys lend their slot, up to four times the limit in flight; no free slot, no claim.
+      const free = Math.min(limit - busy, limit * 4 - held);
+      if (free > 0) out.push({ reconciler: name, limit: Math.min(free + this.prefetchOf(limit), 500) });
     }
     return out;
+  }
+
+  /** Keys fetched ahead of a free slot: a few rounds' worth, so a claim round trip serves many keys. */
+  private prefetchOf(limit: number): number {
+    return this.opts.prefetch ?? Math.min(64, Math.max(8, limit * 4));
+  }
+
+  /**
+   * Keys fetched ahead that found no slot for a while (a key ahead of them is slow) go back to
+   * the queue at once, for another consumer: a slow key holds back nothing but itself.
+   */
+  private releaseStale(now: number, maxWaitMs: number): void {
+    for (let i = this.ready.length - 1; i >= 0; i--) {
+      const c = this.ready[i]!;
+      const since = Math.max(this.readySince.get(c) ?? Date.now(), this.lastStart.get(c.reconciler) ?? 0);
+      // Keys still starting now and then are moving; only a queue that has stalled gives back.
+      if (Date.now() - since < maxWaitMs) continue;
+      this.ready.splice(i, 1);
+      this.readyCache.delete(c);
+      this.readySince.delete(c);
+      this.pendingSince = Math.min(this.pendingSince, Date.now());
+      this.acks.push({ ...c, outcome: 'requeue', readyAt: now, failures: c.failures });
+    }
   }
 
   /** Keys a reconcile asks for travel with its acknowledgement: both commit, or neither. */
@@ -247,6 +274,7 @@ export class QueueProcessor {
       this.ready.splice(i, 1);
       const cache = this.readyCache.get(c);
       this.readyCache.delete(c);
+      this.readySince.delete(c);
       this.start(c, claimedAt, cache ?? createBatchCache(this.opts.store));
     }
   }
@@ -256,6 +284,7 @@ export class QueueProcessor {
     const reconciler = this.byName.get(claim.reconciler)!;
     const id = `${claim.reconciler}\u0000${claim.key}`;
     const abort = new AbortController();
+    this.lastStart.set(claim.reconciler, Date.now());
     const run: Running = { claim, reconciler, abort, waiting: 0, claimedAt, expiresAt: claimedAt + this.leaseMs, deadline: undefined, done: false };
     this.running.set(id, run);
     const labels = queueLabels(reconciler.name);
@@ -306,6 +335,8 @@ export class QueueProcessor {
         const delay = retryDelayMs(claim.failures, bucketFor(reconciler.name), Date.now());
         this.acks.push({ ...claim, outcome: 'requeue', readyAt: now + delay, failures: claim.failures + 1 });
       }
+      // The freed slot takes the next fetched key now, not after the loop's round trip.
+      this.startReady(now);
       this.notify?.();
     };
     run.deadline = setTimeout(() => {

@@ -310,13 +310,23 @@ function checkBodyName(obj: KubeObject, name: string): void {
 
 /** Creates the object the URL names from a storage-version input (create-on-update, apply to a missing object). */
 async function createNamed(r: ResourceRequest, name: string, input: KubeObject): Promise<Response> {
-  await admitCreateInNamespace(r.ctx.store, r.type, r.namespace, name);
-  const causes = validateObjectMeta(r.type, input.metadata);
-  if (causes.length) throw invalidError(r.type, name, causes);
-  const prepared = await withManagedFields(r, undefined, input, await admitWrite(r.ctx, r.type, await admitCustomResourceWrite(r, prepareForCreate(r.type, input, { namespace: r.namespace, now: r.ctx.now(), uid: crypto.randomUUID() }))));
-  await preventEscalation(r, prepared);
-  if (isDryRun(r)) return respondObject(r, prepared, 201);
-  return respondObject(r, await r.ctx.store.create(keyOf(r, name), prepared), 201);
+  // As createObject: the namespace is checked inside the write, and explains any refusal.
+  const guarded = r.type.namespaced && !isDryRun(r);
+  if (!guarded) await admitCreateInNamespace(r.ctx.store, r.type, r.namespace, name);
+  try {
+    const causes = validateObjectMeta(r.type, input.metadata);
+    if (causes.length) throw invalidError(r.type, name, causes);
+    const prepared = await withManagedFields(r, undefined, input, await admitWrite(r.ctx, r.type, await admitCustomResourceWrite(r, prepareForCreate(r.type, input, { namespace: r.namespace, now: r.ctx.now(), uid: crypto.randomUUID() }))));
+    await preventEscalation(r, prepared);
+    if (isDryRun(r)) return respondObject(r, prepared, 201);
+    return respondObject(r, await r.ctx.store.create(keyOf(r, name), prepared, { activeNamespace: guarded }), 201);
+  } catch (e) {
+    if (!guarded) throw e;
+    await admitCreateInNamespace(r.ctx.store, r.type, r.namespace, name);
+    // The namespace appeared between the write and the read: the client's retry will go through.
+    if (e instanceof NamespaceInactiveError) throw conflict(r, name, `namespace ${r.namespace} was not ready; please retry`);
+    throw e;
+  }
 }
 
 async function replaceObject(r: ResourceRequest, name: string, target: UpdateTarget): Promise<Response> {

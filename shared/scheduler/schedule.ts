@@ -16,8 +16,6 @@ export type { ClusterDiagnosis, NodeSnapshot, ScheduleInput, ScheduleOptions, Sc
 // The scheduler as one pure function: filter, score, select, assign (Karmada's genericScheduler
 // Schedule), tried against each clusterAffinities term in turn when the placement has them.
 
-type Attempt = Extract<ScheduleResult, { ok: true }> | Extract<ScheduleResult, { ok: false }>;
-
 const byName = (a: { cluster: string }, b: { cluster: string }): number => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0);
 
 function schedulingContext(input: ScheduleInput, placement: Placement, affinityTiers: ClusterAffinity[]): SchedulingContext {
@@ -30,7 +28,7 @@ function schedulingContext(input: ScheduleInput, placement: Placement, affinityT
   };
 }
 
-function scheduleWithTiers(input: ScheduleInput, placement: Placement, affinityTiers: ClusterAffinity[]): Attempt {
+function scheduleWithTiers(input: ScheduleInput, placement: Placement, affinityTiers: ClusterAffinity[]): ScheduleResult {
   const ctx = schedulingContext(input, placement, affinityTiers);
   const diagnosis = new Map<string, ClusterDiagnosis>();
   const feasible: Cluster[] = [];
@@ -103,7 +101,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   }
   const observed = input.status?.schedulerObservingAffinityName;
   const start = input.fresh ? 0 : Math.max(0, terms.findIndex((t) => t.affinityName === observed));
-  let first: Attempt | undefined;
+  let first: ScheduleResult | undefined;
   for (let i = start; i < terms.length; i++) {
     const term = terms[i]!;
     const attempt = scheduleWithTiers(input, placement, termTiers(input, term));

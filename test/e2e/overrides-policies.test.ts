@@ -139,11 +139,28 @@ spec:
     - targetCluster: { clusterNames: [member1] }
       overriders:
         imageOverrider: [{ component: Registry, operator: replace, value: mirror.example:5000 }]
+---
+# A predicate path must exist in every resource the policy selects (Karmada fails the
+# override otherwise), so each kind gets its own policy here.
+apiVersion: policy.karmada.io/v1alpha1
+kind: OverridePolicy
+metadata: { name: s23-deployment, namespace: default }
+spec:
+  resourceSelectors: [{ apiVersion: apps/v1, kind: Deployment, name: s23 }]
+  overrideRules:
     - targetCluster: { clusterNames: [member2] }
       overriders:
-        imageOverrider:
-          - { component: Tag, operator: replace, value: '1.27', predicate: { path: /spec/template/spec/containers/0/image } }
-          - { component: Repository, operator: replace, value: library/busybox, predicate: { path: /spec/containers/0/image } }
+        imageOverrider: [{ component: Tag, operator: replace, value: '1.27', predicate: { path: /spec/template/spec/containers/0/image } }]
+---
+apiVersion: policy.karmada.io/v1alpha1
+kind: OverridePolicy
+metadata: { name: s23-pod, namespace: default }
+spec:
+  resourceSelectors: [{ apiVersion: v1, kind: Pod, name: s23-pod }]
+  overrideRules:
+    - targetCluster: { clusterNames: [member2] }
+      overriders:
+        imageOverrider: [{ component: Repository, operator: replace, value: library/busybox, predicate: { path: /spec/containers/0/image } }]
 `);
     const d1 = await inMember(k, 'member1', 'deployment', 's23', 'mirror registry', (o) => containers(o)[0]?.image.startsWith('mirror.') ?? false);
     expect(containers(d1).map((c) => c.image)).toEqual(['mirror.example:5000/nginx:1.25', 'mirror.example:5000/team/sidecar:1.0']);
