@@ -117,7 +117,7 @@ export default {
     // The Node side's member watches report here (see functions/member-events.ts).
     if (isMemberEventsRequest(request)) {
       const manager = await managerFor(env, ctx);
-      return handleMemberEvents(request, env.ADMIN_TOKEN_SHA256, (r, k) => manager.ctx.enqueue(r, k));
+      return handleMemberEvents(request, env.ADMIN_TOKEN_SHA256, (r, k) => manager.ctx.enqueue(r, k), (names) => ctx.waitUntil(manager.dispatch(names).catch(() => undefined)));
     }
     const store = storeFor(env, ctx);
     await bootstrap(store);

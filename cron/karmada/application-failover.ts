@@ -115,7 +115,6 @@ async function reconcileBinding(ctx: ReconcileContext, ref: BindingRef): Promise
 export const applicationFailoverController: Reconciler = {
   name: APPLICATION_FAILOVER_CONTROLLER,
   concurrency: 5,
-  maxConcurrentFlag: 'concurrent-resourcebinding-syncs',
   keysFor(change: LoggedChange) {
     const k = change.key;
     if (change.type === 'DELETED') return [];

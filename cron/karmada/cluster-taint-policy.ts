@@ -50,7 +50,6 @@ async function reconcileCluster(ctx: ReconcileContext, name: string): Promise<vo
 export const clusterTaintPolicyController: Reconciler = {
   name: CLUSTER_TAINT_POLICY_CONTROLLER,
   concurrency: 5,
-  maxConcurrentFlag: 'concurrent-cluster-syncs',
   keysFor(change: LoggedChange) {
     const k = change.key;
     if (k.group === CLUSTERS.group && k.resource === CLUSTERS.resource) return change.type === 'DELETED' ? [] : [k.name];

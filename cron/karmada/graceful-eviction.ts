@@ -69,7 +69,6 @@ async function reconcileBinding(ctx: ReconcileContext, ref: BindingRef): Promise
 export const gracefulEvictionController: Reconciler = {
   name: GRACEFUL_EVICTION_CONTROLLER,
   concurrency: 5,
-  maxConcurrentFlag: 'concurrent-graceful-eviction-syncs',
   keysFor(change: LoggedChange) {
     const k = change.key;
     if (change.type === 'DELETED') return [];

@@ -240,6 +240,13 @@ async function reconcileClusterChange(ctx: ReconcileContext, revision: number, c
   }
 }
 
+/** The triggers visible in the binding alone: placement against the applied one, replicas against the result, a reschedule request. */
+function specTrigger(b: ResourceBinding): boolean {
+  if (!b.spec) return false;
+  const trigger = schedulingTrigger(b, new Set());
+  return trigger === 'PlacementChanged' || trigger === 'ReplicasChanged' || trigger === 'RescheduleTriggered';
+}
+
 export const scheduler: Reconciler = {
   name: SCHEDULER,
   // Decisions of one batch are taken in turn (scheduling-queue.ts); reads and writes overlap.
@@ -252,7 +259,8 @@ export const scheduler: Reconciler = {
       const b = change.object as ResourceBinding;
       if (!schedulable(b) || b.spec?.suspension?.scheduling) return [];
       // As Karmada's event handler: an update that did not change the spec (generation) is no news to the scheduler.
-      if (change.type === 'MODIFIED' && b.metadata.generation === b.status?.schedulerObservedGeneration) return [];
+      // A writer that changes the spec without moving the generation is still caught by the triggers that read the spec.
+      if (change.type === 'MODIFIED' && b.metadata.generation === b.status?.schedulerObservedGeneration && !specTrigger(b)) return [];
       return [bindingKey(k.resource === RESOURCE_BINDINGS.resource ? RESOURCE_BINDINGS : CLUSTER_RESOURCE_BINDINGS, k.namespace, k.name)];
     }
     if (k.group === CLUSTERS.group && k.resource === CLUSTERS.resource) return [clusterKey(change.revision, k.name)];

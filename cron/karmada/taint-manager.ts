@@ -215,7 +215,6 @@ async function reconcileCluster(ctx: ReconcileContext, name: string): Promise<vo
 export const taintManager: Reconciler = {
   name: TAINT_MANAGER,
   concurrency: 5,
-  maxConcurrentFlag: 'concurrent-taint-manager-syncs',
   keysFor(change: LoggedChange) {
     const k = change.key;
     if (change.type === 'DELETED') return [];

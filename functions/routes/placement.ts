@@ -17,6 +17,8 @@ import { isReservedNamespace } from '../../shared/detector/policy-selection.js';
 import { resourceMatches } from '../../shared/policy/resource-selector.js';
 import { defaultControllerSettings, type ControllerSettings } from '../../shared/controller-settings.js';
 import { runSchedule } from '../../cron/karmada/scheduler.js';
+import { describeFailover } from '../../shared/failover/placement-report.js';
+import { EVICTION_BRAKE_NAME, EVICTION_BRAKE_NAMESPACE } from '../../shared/failover/eviction-brake.js';
 
 /**
  * The `placement` subresource, Flotilla's answer to "why did it land there, and where would
@@ -44,7 +46,9 @@ function reportOf(binding: Pick<ResourceBinding, 'kind' | 'metadata' | 'spec' | 
 async function bindingPlacement(ctx: ServerContext, settings: ControllerSettings, resource: string, namespace: string, name: string): Promise<Response> {
   const binding = (await ctx.store.get({ group: 'work.karmada.io', resource, namespace, name })) as ResourceBinding | undefined;
   if (!binding) throw errors.notFound({ group: 'work.karmada.io', resource, name });
-  return jsonResponse(reportOf(binding, await clusters(ctx), settings, false));
+  const all = await clusters(ctx);
+  const brake = await ctx.store.get({ group: '', resource: 'configmaps', namespace: EVICTION_BRAKE_NAMESPACE, name: EVICTION_BRAKE_NAME });
+  return jsonResponse({ ...reportOf(binding, all, settings, false), failover: describeFailover(binding.spec, all, brake as { data?: Record<string, string> } | undefined, settings.failover) });
 }
 
 /** Every stored template the policy's selectors pick, in the policy's namespace for a PropagationPolicy. */

@@ -41,6 +41,8 @@ export interface PlacementReport {
   /** What the binding holds now (absent for a dry run). */
   current?: ScheduledCluster[];
   clusters: ClusterPlacement[];
+  /** Open eviction tasks and the eviction brake, one sentence each (shared/failover/placement-report.ts). */
+  failover?: string[];
 }
 
 export interface SchedulingOutcomeLike {
@@ -107,5 +109,6 @@ export function formatPlacementReport(r: PlacementReport): string {
     const now = r.current.map((t) => `${t.name}:${t.replicas ?? 'all'}`).join(', ');
     if (now !== division) lines.push(`Currently: ${now || '(no clusters)'}`);
   }
+  for (const line of r.failover ?? []) lines.push(line);
   return lines.join('\n');
 }

@@ -187,6 +187,9 @@ describe(`failover on ${memberLane()} members`, () => {
       expect(brake.message).toContain('2 of 3 clusters are not ready');
       const halted = await eventually('an EvictionHalted Event', async () => (await events()).find((e) => e.reason === 'EvictionHalted'));
       expect(halted.message).toContain('more than the 55% threshold');
+      // `flotilla placement` reads the same report: the brake is in it.
+      const report = json<{ failover?: string[] }>(await k.cp.kubectl(['get', '--raw', '/apis/work.karmada.io/v1alpha2/namespaces/default/resourcebindings/braked-deployment/placement']));
+      expect(report.failover?.at(-1)).toMatch(/^Eviction brake: Halted — evictions halted: 2 of 3 clusters are not ready/);
       const added = await eventually('not-ready:NoExecute on the first cluster', async () => {
         const c = json<{ spec: { taints?: Array<{ key: string; effect: string; timeAdded?: string }> } }>(await k.cp.kubectl(['get', 'cluster', from, '-o', 'json']));
         const t = c.spec.taints?.find((x) => x.key === 'cluster.karmada.io/not-ready' && x.effect === 'NoExecute');

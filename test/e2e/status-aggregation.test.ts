@@ -283,6 +283,25 @@ spec:
     expect(works).toMatch(/^karmada-es-member2\s+s28-\S+\s+Deployment\s+True\s+\d+/m);
   });
 
+  it('S27 writes nothing once the members are steady: the global revision stops rising with workloads running', async () => {
+    const revision = async () => Number(json<{ metadata: { resourceVersion: string } }>(await k.cp.kubectl(['get', '--raw', '/api/v1/namespaces?limit=1'])).metadata.resourceVersion);
+    // Steady: a window of several cron ticks (1 s here) with no write at all.
+    const quiet = await eventually(
+      'a quiet window',
+      async () => {
+        const before = await revision();
+        await new Promise((r) => setTimeout(r, 6000));
+        const after = await revision();
+        return after === before ? { before, after } : undefined;
+      },
+      90_000,
+      0,
+    );
+    expect(quiet.after).toBe(quiet.before);
+    const d = await cpGet(k, 'deployment', 's27-deploy');
+    expect(d.status?.readyReplicas).toBe(4);
+  });
+
   it('puts back a member copy edited by hand, without waiting for a poll', async () => {
     await eventually('s27-deploy settled in member1', async () => ((await memberGet(k, 'member1', 'deployment', 's27-deploy'))?.spec?.replicas === 2 ? true : undefined));
     await k.member('member1', ['scale', 'deployment/s27-deploy', '-n', 'default', '--replicas=5']);

@@ -8,6 +8,7 @@ import { freshStore, type TestDb } from '../helpers/db.js';
 import { MemoryQueue } from '../helpers/memory-queue.js';
 import { ControllerManager } from '../../cron/manager.js';
 import { readCursor } from '../../cron/dispatcher.js';
+import { nextDueAt } from '../../db/work-queue.js';
 import type { Reconciler, ReconcileContext } from '../../cron/reconciler.js';
 import { karmadaControllers } from '../../cron/karmada/registry.js';
 import { garbageCollector } from '../../cron/garbage-collector.js';
@@ -122,6 +123,8 @@ export interface Plane {
   reconcilers: readonly Reconciler[];
   ctx: ReconcileContext;
   now(): number;
+  /** Moves the clock to `t` (never back). */
+  setNow(t: number): void;
   /** Creates an object as a client's POST would. */
   create(group: string, resource: string, obj: KubeObject): Promise<KubeObject>;
   /** Replaces an object as a client's PUT would (read-modify-write). */
@@ -165,6 +168,9 @@ export async function startPlane(opts: { settings?: Partial<ControllerSettings> 
     reconcilers,
     ctx,
     now: clock,
+    setNow(t) {
+      now = Math.max(now, t);
+    },
     async create(group, resource, obj) {
       const t = typeOf(group, resource);
       const ns = t.namespaced ? (obj.metadata.namespace ?? 'default') : '';
@@ -217,10 +223,15 @@ export async function managed(plane: Plane): Promise<{ manager: ControllerManage
         await manager.dispatch();
         queue.take();
         if ((await readCursor(plane.db.client)) >= (await plane.db.store.currentRevision())) {
-          // Nothing new in the log: one more pass for keys a reconciler asked to see again.
+          // Nothing new in the log: keys backing off come due (the clock jumps to them), then a tick.
+          const due = await nextDueAt(plane.db.client);
+          if (due !== undefined) {
+            plane.setNow(due);
+            continue;
+          }
           const before = await plane.db.store.currentRevision();
           await manager.onTick();
-          if ((await plane.db.store.currentRevision()) === before) return;
+          if ((await plane.db.store.currentRevision()) === before && (await nextDueAt(plane.db.client)) === undefined) return;
         }
       }
       throw new Error('the control plane did not settle within 200 dispatches');
@@ -267,13 +278,22 @@ export async function chaos(plane: Plane, seed: number, opts: { duplicate?: numb
       }
     }
   };
+  const retries = new Map<string, number>();
+  // A key asking to run again (or failing) goes back in the bag a bounded number of times; a
+  // periodic requeueAfterMs is a timer outside this run, covered by the final replay.
+  const again = (name: string, key: string): void => {
+    const id = `${name}\u0000${key}`;
+    const n = (retries.get(id) ?? 0) + 1;
+    retries.set(id, n);
+    if (n <= 20) add(name, key);
+  };
   const deliver = async ([name, key]: [string, string]): Promise<void> => {
     deliveries++;
     try {
       const result = await byName.get(name)!.reconcile(ctx, key);
-      if (result && (result.requeue || result.requeueAfterMs !== undefined)) add(name, key);
+      if (result?.requeue) again(name, key);
     } catch {
-      add(name, key);
+      again(name, key);
     }
   };
   const seenList = (): Array<[string, string]> => [...seen.values()];
@@ -286,6 +306,7 @@ export async function chaos(plane: Plane, seed: number, opts: { duplicate?: numb
       for (const item of all) await deliver(item);
       await drainLog();
       if (!bag.length && (await plane.db.store.currentRevision()) === before) return { deliveries };
+      retries.clear();
       continue;
     }
     const batch: Array<[string, string]> = [];

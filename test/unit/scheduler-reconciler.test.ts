@@ -249,6 +249,20 @@ describe('scheduler reconciler: what it leaves alone', () => {
   });
 });
 
+describe('scheduler reconciler: writers that keep the generation', () => {
+  it('a placement changed without a generation bump (as the detector writes today) is still rescheduled', async () => {
+    const w = await world();
+    await w.addCluster('member1');
+    await w.addCluster('member2');
+    await w.addBinding('web-deployment', deploymentSpec('web', 9, weighted({ member1: 1, member2: 2 })));
+    await w.settle();
+    const b = await w.binding('web-deployment');
+    await w.db.store.update({ group: 'work.karmada.io', resource: 'resourcebindings', namespace: 'default', name: 'web-deployment' }, { ...b, spec: { ...b.spec, placement: weighted({ member1: 1, member2: 3 }) } } as never, { resourceVersion: b.metadata.resourceVersion });
+    await w.settle();
+    expect(targets(await w.binding('web-deployment'))).toEqual({ member1: 2, member2: 7 });
+  });
+});
+
 describe('scheduler reconciler: scheduling queue', () => {
   const aggregated: Placement = { replicaScheduling: { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Aggregated' } };
 

@@ -243,13 +243,17 @@ describe('the worker route', () => {
 
   it('queues work-status keys and drift keys for execution, each once', async () => {
     const queued: string[] = [];
+    const woken: string[] = [];
     const res = await handleMemberEvents(
       post({ workStatus: ['karmada-es-member1/a-1', 'karmada-es-member1/a-1', 'karmada-es-member2/b-2'], drift: ['karmada-es-member2/b-2'] }),
       await sha256Hex(token),
       async (r, k) => void queued.push(`${r} ${k}`),
+      (names) => woken.push(...names),
     );
     expect(res.status).toBe(202);
     expect(queued).toEqual(['execution drift:karmada-es-member2/b-2', 'work-status karmada-es-member1/a-1']);
+    // Both reconcilers run at once, after the keys are durable.
+    expect(woken).toEqual(['execution', 'work-status']);
   });
 
   it('refuses anyone but the admin, and keys outside the execution namespaces', async () => {
@@ -312,6 +316,7 @@ describe('the gateway learns what to watch from its traffic', () => {
       });
       expect(status).toBe(200);
       await until(() => watchRes);
+      await until(() => (gateway.watches()[0]?.connected ? true : undefined));
       expect(gateway.watches()).toEqual([{ cluster: 'member1', collection: '/apis/apps/v1/deployments', connected: true }]);
       const w = seen.find((s) => s.url.includes('watch=1'))!;
       expect(w.auth).toBe('Bearer member-token');
