@@ -148,8 +148,11 @@ export class MemberWatches {
     while (!w.abort.signal.aborted) {
       try {
         if (w.resourceVersion === undefined) await this.list(w);
+        const opened = Date.now();
         await this.watch(w);
-        failures = 0;
+        // A member that ends every watch at once must not be asked again in a tight loop.
+        if (Date.now() - opened >= 1000) failures = 0;
+        else await sleep(Math.min(this.maxBackoffMs, 250 * 2 ** Math.min(++failures, 10)), w.abort.signal);
       } catch (err) {
         if (w.abort.signal.aborted) break;
         w.connected = false;

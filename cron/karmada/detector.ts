@@ -21,7 +21,7 @@ import { claimOf, samePolicy, withClaim } from '../../shared/detector/claim.js';
 import { detectorBindingSpec } from '../../shared/detector/binding-spec.js';
 import { bindingName } from '../../shared/binding/names.js';
 import { jsonEqual } from '../../shared/json-equal.js';
-import { createObject, deleteObject, isDeleting, keyOf, writeObject, type Resource } from '../object-writes.js';
+import { createObject, deleteObject, isDeleting, keyOf, writeObject, writeSpec, type Resource } from '../object-writes.js';
 import {
   CLUSTER_PROPAGATION_POLICIES,
   CLUSTER_RESOURCE_BINDINGS,
@@ -151,7 +151,8 @@ async function ensureBinding(ctx: ReconcileContext, template: KubeObject, chosen
     await createObject(ctx, br, next);
     return;
   }
-  if (!jsonEqual(next, binding)) await writeObject(ctx, bKey, binding as KubeObject, next);
+  // A spec write, as an update through the API: the generation moves, which the scheduler watches.
+  if (!jsonEqual(next, binding)) await writeSpec(ctx, br, binding as KubeObject, next);
 }
 
 function policyKind(k: ObjectKey): 'pp' | 'cpp' | undefined {

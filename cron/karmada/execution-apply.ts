@@ -31,7 +31,9 @@ async function ensureNamespace(member: MemberClient, namespace: string): Promise
   const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}`;
   if (await getMemberObject(member, path)) return;
   try {
-    await memberJson(member, { method: 'POST', path: '/api/v1/namespaces', contentType: 'application/json', body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }) });
+    // Marked managed: the namespace sync's own Work for it arrives later and must be able to take it over.
+    const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [MANAGED_LABEL]: 'true' } } };
+    await memberJson(member, { method: 'POST', path: '/api/v1/namespaces', contentType: 'application/json', body: JSON.stringify(body) });
   } catch (e) {
     if (!isMemberError(e, 'conflict')) throw e;
   }

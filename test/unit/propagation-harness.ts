@@ -305,7 +305,11 @@ export async function chaos(plane: Plane, seed: number, opts: { duplicate?: numb
       const all = seenList().sort(() => random() - 0.5);
       for (const item of all) await deliver(item);
       await drainLog();
-      if (!bag.length && (await plane.db.store.currentRevision()) === before) return { deliveries };
+      // Keys a pass enqueues were all delivered in that same pass against an unchanged world.
+      if ((await plane.db.store.currentRevision()) === before) {
+        bag.length = 0;
+        return { deliveries };
+      }
       retries.clear();
       continue;
     }
@@ -322,5 +326,5 @@ export async function chaos(plane: Plane, seed: number, opts: { duplicate?: numb
     }
     await Promise.all(batch.map(deliver));
   }
-  throw new Error(`chaos run (seed ${seed}) did not converge`);
+  throw new Error(`chaos run (seed ${seed}) did not converge within 5000 rounds`);
 }

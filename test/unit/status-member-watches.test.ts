@@ -223,6 +223,20 @@ describe('MemberWatches', () => {
     expect(watches.active()[0]).toMatchObject({ cluster: 'member1', connected: true });
   });
 
+  it('backs off from a member that ends every watch at once', async () => {
+    const m = new FakeMember();
+    const open = m.open;
+    // Every watch stream is empty: it ends as soon as it opens.
+    m.open = async (r, path, signal) => (path.includes('watch=1') ? (m.requests.push({ cluster: r.endpoint.cluster, path }), { status: 200, body: [] }) : open(r, path, signal));
+    watches = new MemberWatches({ open: m.open, maxBackoffMs: 40 });
+    watches.deliverTo(async () => undefined);
+    watches.observe(route, 'PATCH', APPLY);
+    await new Promise((r) => setTimeout(r, 400));
+    const opened = m.requests.filter((r) => r.path.includes('watch=1')).length;
+    expect(opened).toBeGreaterThan(1);
+    expect(opened).toBeLessThan(20);
+  });
+
   it('stops a watch no traffic renews', async () => {
     const m = new FakeMember();
     watches = new MemberWatches({ open: m.open, idleMs: 40 });
