@@ -192,7 +192,10 @@ export async function launchControlPlane(opts: LaunchOptions): Promise<ControlPl
 
     // Member watches report to the worker's member-events route, now that it answers.
     const events = workerEventsSink({ url, caCertPem: certs.caCertPem, token: admin.token });
-    teardown.add('member watches', () => events.close());
+    teardown.add('member watches', () => {
+      gateway.stopWatching();
+      events.close();
+    });
     gateway.watchMembers(events.sink, (m) => r.warn(m));
 
     const cron = config.crons[0] ?? '* * * * *';

@@ -22,6 +22,8 @@ export interface MemberGateway {
    * shows in use are watched, and their events reach `sink` (the worker's member-events route).
    */
   watchMembers(sink: MemberEventsSink, onError?: (message: string) => void): void;
+  /** Stops the member watches (and their posts); requests keep flowing until close(). */
+  stopWatching(): void;
   /** The watches running now (diagnostics, tests). */
   watches(): Array<{ cluster: string; collection: string; connected: boolean }>;
   close(): void;
@@ -167,6 +169,9 @@ export function createMemberGateway(options: MemberGatewayOptions = {}): MemberG
     watchMembers(sink, onError) {
       if (onError) memberWatchesErrors = onError;
       memberWatches.deliverTo(sink);
+    },
+    stopWatching() {
+      memberWatches.close();
     },
     watches() {
       return memberWatches.active();

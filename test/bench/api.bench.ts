@@ -6,16 +6,20 @@
  * replaces, and patches 300 ConfigMaps, and measures how long a create takes to reach open
  * watches. Prints the machine and a table of Flotilla vs kube-apiserver with ratios.
  *
- * Run: npm run bench:api. BENCH_TARGETS=flotilla measures Flotilla alone; BENCH_CONCURRENCY
+ * kube-apiserver runs as a real member runs it (etcd, static admin token, RBAC, --watch-cache=false),
+ * without its controllers. Run: npm run bench:api. BENCH_TARGETS=flotilla measures Flotilla alone; BENCH_CONCURRENCY
  * (e.g. "1,8,32"), BENCH_OBJECTS and BENCH_WATCHES change the workload.
  * Figures are for comparison, never assertions.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startRealCluster } from '../../cli/member/real-cluster.js';
+import { ensureCertificates } from '../../cli/launcher/certificates.js';
 import { cacheRoot, ensureRealMemberBinaries } from '../../cli/member/real-member-binaries.js';
 import { startControlPlane } from '../helpers/control-plane.js';
 
@@ -220,6 +224,78 @@ async function fanOut(t: Target, run: string): Promise<Figures> {
   return { [`${WATCHES} watches p50 ms`]: percentile(lat, 50), [`${WATCHES} watches p99 ms`]: percentile(lat, 99) };
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * etcd and kube-apiserver from the real-member binaries, as a real member runs them (static
+ * admin token, RBAC, `--watch-cache=false`), without the controllers and kwok, which an API
+ * benchmark does not exercise.
+ */
+async function startKubeApiserver(dir: string): Promise<{ port: number; token: string; ca: string; stop(): Promise<void> }> {
+  const bin = join(cacheRoot(), 'bin');
+  if (!existsSync(join(bin, 'kube-apiserver')) || !existsSync(join(bin, 'etcd'))) {
+    console.log('building the real-member binaries first (a cold build takes many minutes)…');
+    await ensureRealMemberBinaries((l) => console.log(`  ${l}`));
+  }
+  const pki = join(dir, 'pki');
+  mkdirSync(pki, { recursive: true });
+  const certs = await ensureCertificates({ caCert: join(pki, 'ca.crt'), caKey: join(pki, 'ca.key'), servingCert: join(pki, 'apiserver.crt'), servingKey: join(pki, 'apiserver.key') });
+  const token = randomBytes(24).toString('hex');
+  writeFileSync(join(pki, 'tokens.csv'), `${token},admin,admin,"system:masters"\n`, { mode: 0o600 });
+  const [port, client, peer] = [await freePort(), await freePort(), await freePort()];
+  const children: ChildProcess[] = [];
+  const start = (name: string, args: string[]): void => {
+    const child = spawn(join(bin, name), args, { stdio: 'ignore' });
+    child.on('error', (e) => console.log(`${name}: ${e.message}`));
+    children.push(child);
+  };
+  start('etcd', [
+    '--name=default', `--data-dir=${join(dir, 'etcd')}`,
+    `--listen-client-urls=http://127.0.0.1:${client}`, `--advertise-client-urls=http://127.0.0.1:${client}`,
+    `--listen-peer-urls=http://127.0.0.1:${peer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
+    `--initial-cluster=default=http://127.0.0.1:${peer}`, '--unsafe-no-fsync', '--log-level=warn',
+  ]);
+  const sa = join(pki, 'apiserver.key');
+  start('kube-apiserver', [
+    `--etcd-servers=http://127.0.0.1:${client}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
+    `--secure-port=${port}`, `--cert-dir=${join(dir, 'cert-dir')}`,
+    `--tls-cert-file=${join(pki, 'apiserver.crt')}`, `--tls-private-key-file=${sa}`, `--client-ca-file=${join(pki, 'ca.crt')}`,
+    `--token-auth-file=${join(pki, 'tokens.csv')}`, '--authorization-mode=RBAC',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local', `--service-account-key-file=${sa}`, `--service-account-signing-key-file=${sa}`,
+    '--service-cluster-ip-range=10.96.0.0/16', '--enable-priority-and-fairness=false', '--watch-cache=false', '--v=0',
+  ]);
+  const stop = async (): Promise<void> => {
+    for (const c of children.reverse()) {
+      if (c.exitCode !== null) continue;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const probe: Target = { name: 'kube-apiserver', port, token, ca: certs.caCertPem, agent: agentFor(certs.caCertPem) };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const ready = await call(probe, 'GET', '/readyz').then((r) => r.status === 200, () => false);
+    if (ready) break;
+    if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
+      await stop();
+      throw new Error('kube-apiserver did not become ready');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  probe.agent.destroy();
+  return { port, token, ca: certs.caCertPem, stop };
+}
+
 function kubeconfigToken(file: string): string {
   const doc = parse(readFileSync(file, 'utf8')) as { users: Array<{ user: { token: string } }> };
   return doc.users[0]!.user.token;
@@ -248,11 +324,9 @@ async function main(): Promise<void> {
       targets.push({ name: 'Flotilla', port: cp.port, token: kubeconfigToken(cp.kubeconfig), ca: cp.ca, agent: agentFor(cp.ca) });
     }
     if (TARGETS.includes('kube-apiserver')) {
-      if (!existsSync(join(cacheRoot(), 'bin', 'kube-apiserver'))) console.log('building the real-member binaries first (a cold build takes many minutes)…');
-      const binaries = await ensureRealMemberBinaries((l) => console.log(`  ${l}`));
-      const cluster = await startRealCluster({ name: 'bench', dir: join(scratch, 'kube'), port: 0, binaries, nodes: [] });
-      stops.push(() => cluster.stop());
-      targets.push({ name: 'kube-apiserver', port: cluster.port, token: cluster.token, ca: cluster.caCertPem, agent: agentFor(cluster.caCertPem) });
+      const kube = await startKubeApiserver(join(scratch, 'kube'));
+      stops.push(() => kube.stop());
+      targets.push({ name: 'kube-apiserver', port: kube.port, token: kube.token, ca: kube.ca, agent: agentFor(kube.ca) });
     }
     const run = Date.now().toString(36);
     const results = new Map<string, Map<number | 'fan-out', Figures>>();
