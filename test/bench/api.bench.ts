@@ -12,8 +12,8 @@
  * Figures are for comparison, never assertions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
@@ -254,7 +254,7 @@ async function startKubeApiserver(dir: string): Promise<{ port: number; token: s
   const [port, client, peer] = [await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = [];
   const start = (name: string, args: string[]): void => {
-    const child = spawn(join(bin, name), args, { stdio: 'ignore' });
+    const child = spawn(join(bin, name), args, { stdio: ['ignore', 'ignore', openSync(join(dir, `${name}.log`), 'w')] });
     child.on('error', (e) => console.log(`${name}: ${e.message}`));
     children.push(child);
   };
@@ -264,13 +264,15 @@ async function startKubeApiserver(dir: string): Promise<{ port: number; token: s
     `--listen-peer-urls=http://127.0.0.1:${peer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
     `--initial-cluster=default=http://127.0.0.1:${peer}`, '--unsafe-no-fsync', '--log-level=warn',
   ]);
-  const sa = join(pki, 'apiserver.key');
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  writeFileSync(join(pki, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  writeFileSync(join(pki, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
   start('kube-apiserver', [
     `--etcd-servers=http://127.0.0.1:${client}`, '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1',
     `--secure-port=${port}`, `--cert-dir=${join(dir, 'cert-dir')}`,
-    `--tls-cert-file=${join(pki, 'apiserver.crt')}`, `--tls-private-key-file=${sa}`, `--client-ca-file=${join(pki, 'ca.crt')}`,
+    `--tls-cert-file=${join(pki, 'apiserver.crt')}`, `--tls-private-key-file=${join(pki, 'apiserver.key')}`, `--client-ca-file=${join(pki, 'ca.crt')}`,
     `--token-auth-file=${join(pki, 'tokens.csv')}`, '--authorization-mode=RBAC',
-    '--service-account-issuer=https://kubernetes.default.svc.cluster.local', `--service-account-key-file=${sa}`, `--service-account-signing-key-file=${sa}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local', `--service-account-key-file=${join(pki, 'sa.pub')}`, `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
     '--service-cluster-ip-range=10.96.0.0/16', '--enable-priority-and-fairness=false', '--watch-cache=false', '--v=0',
   ]);
   const stop = async (): Promise<void> => {
@@ -288,7 +290,8 @@ async function startKubeApiserver(dir: string): Promise<{ port: number; token: s
     if (ready) break;
     if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
       await stop();
-      throw new Error('kube-apiserver did not become ready');
+      const logs = ['etcd', 'kube-apiserver'].map((n) => `${n}: ${readFileSync(join(dir, `${n}.log`), 'utf8').slice(-1500)}`).join('\n');
+      throw new Error(`kube-apiserver did not become ready:\n${logs}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
