@@ -6,19 +6,11 @@ import type { KubeObject } from '../object.js';
 import { parseQuantity } from '../quantity.js';
 import { isTerminalPod, podRequests } from './pod-requests.js';
 import { formatQuantity } from './format-quantity.js';
+import type { NodeSnapshot } from '../scheduler/types.js';
 
 export const NODE_SNAPSHOTS_ANNOTATION = 'cluster.flotilla.io/node-snapshots';
 
-export interface NodeSnapshot {
-  name: string;
-  labels: Record<string, string>;
-  taints: Array<{ key: string; value?: string; effect: string }>;
-  allocatable: Record<string, string>;
-  requested: Record<string, string>;
-  pods: number;
-  ready: boolean;
-  unschedulable?: boolean;
-}
+export type { NodeSnapshot };
 
 export function nodeSnapshots(nodes: readonly KubeObject[], pods: readonly KubeObject[]): NodeSnapshot[] {
   const byNode = new Map<string, { req: Record<string, number>; pods: number }>();

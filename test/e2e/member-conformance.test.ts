@@ -7,23 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { memberLane, startTestMember, type TestMember } from '../helpers/members.js';
+import { eventually as eventuallyWithin } from '../helpers/karmada-e2e.js';
+
+// The member answers quickly: a short deadline and a fast poll keep failures quick to report.
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => eventuallyWithin(what, probe, timeoutMs, 50);
 
 type Obj = KubernetesObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const deployment = (replicas: number): Obj => ({
   apiVersion: 'apps/v1',
