@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/karmada-e2e.js';
 import { kubectlOk, startControlPlane, type ControlPlane } from '../helpers/control-plane.js';
 
 /**
@@ -45,32 +46,30 @@ describe('Karmada’s API with kubectl', () => {
     expect(out).toMatch(/default\s+propagationpolicy\.policy\.karmada\.io\/nginx-propagation\s+Abort\s+0\s+\S+/);
     expect(out).toMatch(/NAME\s+CONFLICT-RESOLUTION\s+PRIORITY\s+AGE\n\s*clusterpropagationpolicy\.policy\.karmada\.io\/deployment-reader\s+Abort\s+0/);
     expect(out).toMatch(/overridepolicy\.policy\.karmada\.io\/nginx-registry/);
-    expect(out).toMatch(/NAME\s+VERSION\s+MODE\s+READY\s+AGE\n\s*cluster\.cluster\.karmada\.io\/member1\s+Push\s+Unknown/);
+    // The sample's endpoint answers nothing here: the cluster controller reports it not ready.
+    await eventually('member1 probed', async () => (/member1\s+Push\s+False/.test(await k('get', 'cluster')) ? true : undefined));
+    expect(await k('get', 'pp,cpp,op,cop,rb,crb,work,cluster', '-A')).toMatch(/NAME\s+VERSION\s+MODE\s+READY\s+AGE\n\s*cluster\.cluster\.karmada\.io\/member1\s+Push\s+False/);
     expect(header(await k('get', 'cluster'))).toEqual(['NAME', 'VERSION', 'MODE', 'READY', 'AGE']);
     expect(header(await k('get', 'cluster', '-o', 'wide'))).toEqual(['NAME', 'VERSION', 'MODE', 'READY', 'AGE', 'ZONES', 'REGION', 'PROVIDER', 'API-ENDPOINT', 'PROXY-URL']);
   });
 
   it('prints binding and Work columns once there are some', async () => {
-    const rb = {
-      apiVersion: 'work.karmada.io/v1alpha2',
-      kind: 'ResourceBinding',
-      metadata: { name: 'nginx-deployment', namespace: 'default' },
-      spec: { resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'nginx' }, replicas: 2, clusters: [{ name: 'member1', replicas: 1 }] },
-    };
+    // The detector binds the sample Deployment to its policy by itself; a Work is added by hand.
+    await eventually('the detector binds nginx', async () => ((await cp.kubectl(['get', 'rb', 'nginx-deployment'], { allowFail: true })).code === 0 ? true : undefined));
     const work = {
       apiVersion: 'work.karmada.io/v1alpha1',
       kind: 'Work',
-      metadata: { name: 'nginx-687f7fb96f', namespace: 'default' },
+      metadata: { name: 'hand-made', namespace: 'default' },
       spec: { workload: { manifests: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nginx', namespace: 'default' }, spec: { replicas: 1 } }] } },
     };
-    await cp.kubectl(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [rb, work] }) }).then((r) => {
+    await cp.kubectl(['create', '-f', '-'], { input: JSON.stringify(work) }).then((r) => {
       if (r.code !== 0) throw new Error(r.stderr);
     });
     expect(header(await k('get', 'rb'))).toEqual(['NAME', 'SCHEDULED', 'FULLYAPPLIED', 'AGE']);
     expect(header(await k('get', 'crb', '--ignore-not-found'))).toEqual(['']);
     const works = await k('get', 'wk');
     expect(header(works)).toEqual(['NAME', 'WORKLOAD-KIND', 'APPLIED', 'AGE']);
-    expect(works).toMatch(/nginx-687f7fb96f\s+Deployment\s+/);
+    expect(works).toMatch(/hand-made\s+Deployment\s+/);
     // The old version is still served, converted.
     const old = JSON.parse(await k('get', 'resourcebindings.v1alpha1.work.karmada.io', 'nginx-deployment', '-o', 'json'));
     expect(old.apiVersion).toBe('work.karmada.io/v1alpha1');
