@@ -8,54 +8,18 @@
  * Run: npx tsx test/bench/clusters.bench.ts   (BENCH_CLUSTERS=100,1000 BENCH_WINDOW_S=30)
  */
 import { createServer, connect, type Server, type Socket, type AddressInfo } from 'node:net';
-import { request } from 'node:https';
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { spawnUp } from '../helpers/control-plane.js';
+import { call, machine, treeCpuSeconds } from './bench-kit.js';
 
 const SIZES = (process.env.BENCH_CLUSTERS ?? '100').split(',').map(Number);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 30);
 
-function treeCpuSeconds(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      // gone
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
-
 function api<T>(base: string, ca: string, token: string, path: string, method = 'GET', body?: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, base), { method, ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
-      let t = '';
-      res.on('data', (c: Buffer) => (t += c));
-      res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(t) as T) : reject(new Error(`${method} ${path}: ${res.statusCode} ${t.slice(0, 200)}`))));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+  return call<T>({ base, ca, token }, path, method, body);
 }
 
 interface ClusterList {
@@ -131,5 +95,5 @@ async function run(n: number): Promise<void> {
   }
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(`machine: ${machine()}`);
 for (const n of SIZES) await run(n);

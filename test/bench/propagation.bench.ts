@@ -13,11 +13,12 @@
 import { request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { createServer, type Socket } from 'node:net';
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { spawnUp, type UpProcess } from '../helpers/control-plane.js';
+import { call, treeRssBytes, type Target } from './bench-kit.js';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 50);
 const BATCH = Number(process.env.BENCH_BATCH ?? 300);
@@ -26,24 +27,6 @@ const BULK = Number(process.env.BENCH_BULK ?? 10_000);
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 900);
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'latency,throughput,bulk').split(','));
 const CREATE_CONCURRENCY = 16;
-
-interface Target {
-  base: string;
-  ca: string;
-  token: string;
-}
-
-function call<T>(t: Target, path: string, method = 'GET', body?: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, t.base), { method, ca: t.ca, headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
-      let s = '';
-      res.on('data', (c: Buffer) => (s += c));
-      res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(s) as T) : reject(new Error(`${method} ${path}: ${res.statusCode} ${s.slice(0, 200)}`))));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 interface WatchedObject {
   metadata: { name: string; namespace?: string; resourceVersion: string };
@@ -97,33 +80,6 @@ function watch(t: Target, path: string, onEvent: (type: string, o: WatchedObject
   };
 }
 
-/** Peak resident memory of a process and its descendants, sampled from /proc. */
-function treeRssBytes(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // the process ended between readdir and read
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      total += Number(m?.[1] ?? 0) * 1024;
-    } catch {
-      // gone
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
 
 function rssSampler(root: number): { peak: () => number; stop: () => void } {
   let peak = 0;
