@@ -163,7 +163,8 @@ export class MemberWatches {
           continue;
         }
         failures++;
-        if (failures === 1 || failures % 10 === 0) this.opts.onError?.(`watch ${w.collection} on cluster ${w.route.endpoint.cluster}: ${(err as Error).message}`);
+        // One dropped connection is routine (a member restarting, a proxy timing out): say so from the second.
+        if (failures === 2 || failures % 10 === 0) this.opts.onError?.(`watch ${w.collection} on cluster ${w.route.endpoint.cluster}: ${(err as Error).message}`);
         await sleep(Math.min(this.maxBackoffMs, 250 * 2 ** Math.min(failures, 10)), w.abort.signal);
       }
     }

@@ -13,8 +13,11 @@ export function manifestStatuses(work: Work, observed: ReadonlyArray<KubeObject 
   const out: ManifestStatus[] = [];
   const manifests = (work.spec.workload?.manifests ?? []) as KubeObject[];
   manifests.forEach((m, ordinal) => {
-    const obj = observed[ordinal];
-    if (!obj) return;
+    const seen = observed[ordinal];
+    if (!seen) return;
+    // Items of a list answer carry no apiVersion and kind (kube-apiserver leaves them out), and
+    // the interpreter picks its rules by them: the manifest says what the object is.
+    const obj = seen.apiVersion && seen.kind ? seen : { ...seen, apiVersion: m.apiVersion, kind: m.kind };
     const info = resolve(m.apiVersion ?? '', m.kind ?? '');
     const [group, version] = (m.apiVersion ?? '').includes('/') ? (m.apiVersion!.split('/') as [string, string]) : ['', m.apiVersion ?? ''];
     const status = reflectStatus(obj);

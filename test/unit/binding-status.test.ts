@@ -146,6 +146,13 @@ describe('manifestStatuses', () => {
     expect(got[0]!.status).not.toHaveProperty('conditions');
   });
 
+  it('reads a list item without apiVersion and kind (as kube-apiserver lists them) by its manifest', () => {
+    const item = { metadata: { ...manifest.metadata, generation: 2, annotations: { 'resourcetemplate.karmada.io/generation': '4' } }, spec: { replicas: 1 }, status: { observedGeneration: 2, replicas: 1, readyReplicas: 1, updatedReplicas: 1, availableReplicas: 1, conditions: [{ type: 'Available', status: 'True' }] } } as KubeObject;
+    const [ms] = manifestStatuses(work('member1', 'True'), [item], resolve);
+    expect(ms!.status).toEqual({ replicas: 1, readyReplicas: 1, updatedReplicas: 1, availableReplicas: 1, observedGeneration: 2, generation: 2, resourceTemplateGeneration: 4 });
+    expect(ms!.health).toBe('Healthy');
+  });
+
   it('calls a Deployment that has not caught up Unhealthy', () => {
     const w = work('member1', 'True');
     const lagging = { ...manifest, metadata: { ...manifest.metadata, generation: 4 }, spec: { replicas: 2 }, status: { observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 2 } } as KubeObject;

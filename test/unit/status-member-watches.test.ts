@@ -213,14 +213,18 @@ describe('MemberWatches', () => {
 
   it('retries a watch the member refuses, with backoff, and reports it', async () => {
     const m = new FakeMember();
-    m.watchStatus = 403;
     const errors: string[] = [];
+    // Refused twice, then accepted: the first refusal could be a blip, the second is reported.
+    const open = m.open;
+    let refusals = 2;
+    m.open = async (r, path, signal) => (path.includes('watch=1') && refusals-- > 0 ? { status: 403, body: ['{}'] } : open(r, path, signal));
     watches = new MemberWatches({ open: m.open, maxBackoffMs: 10, onError: (e) => errors.push(e) });
     watches.deliverTo(async () => undefined);
     watches.observe(route, 'PATCH', APPLY);
     await m.stream(0);
+    expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/watch \/apis\/apps\/v1\/deployments on cluster member1: watch answered 403/);
-    expect(watches.active()[0]).toMatchObject({ cluster: 'member1', connected: true });
+    await until(() => (watches!.active()[0]?.connected ? true : undefined));
   });
 
   it('backs off from a member that ends every watch at once', async () => {
