@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlOk } from '../helpers/control-plane.js';
-import { eventually, json, startKarmadaPlane, type KarmadaPlane } from '../helpers/karmada-e2e.js';
+import { eventually, json, startKarmadaPlane, type KarmadaPlane, readyClusters } from '../helpers/karmada-e2e.js';
 import { memberLane } from '../helpers/members.js';
 
 interface Obj {
@@ -82,10 +82,7 @@ describe(`propagation policies on ${memberLane()} members`, () => {
 
   beforeAll(async () => {
     k = await startKarmadaPlane();
-    await eventually('three Ready clusters', async () => {
-      const out = await kubectlOk(k.cp, ['get', 'clusters']);
-      return (out.match(/\bTrue\b/g) ?? []).length >= 3 ? out : undefined;
-    });
+    await readyClusters(k);
   });
   afterAll(async () => {
     await k?.stop();

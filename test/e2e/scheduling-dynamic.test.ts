@@ -14,10 +14,9 @@
 // before asking the scheduler anything that depends on it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { FLOTILLA_BIN, PROJECT_ROOT, kubectlOk } from '../helpers/control-plane.js';
-import { eventually, json, startKarmadaPlane, type KarmadaPlane } from '../helpers/karmada-e2e.js';
+import { kubectlOk } from '../helpers/control-plane.js';
+import { eventually, json, startKarmadaPlane, type KarmadaPlane, readyClusters, runFlotilla } from '../helpers/karmada-e2e.js';
 import { memberLane } from '../helpers/members.js';
 import { parseQuantity } from '../../shared/quantity.js';
 
@@ -174,23 +173,11 @@ describe(`dynamic scheduling on ${memberLane()} members`, () => {
     await eventually(`${name} gone from every member`, async () => (Object.keys(await spread(name)).length === 0 ? true : undefined), 90_000, 500);
   }
 
-  function flotilla(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, KUBECONFIG: k.cp.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const flotilla = (args: string[]) => runFlotilla(k, args);
 
   beforeAll(async () => {
     k = await startKarmadaPlane();
-    await eventually('three Ready clusters', async () => {
-      const out = await kubectlOk(k.cp, ['get', 'clusters']);
-      return (out.match(/\bTrue\b/g) ?? []).length >= 3 ? out : undefined;
-    }, 120_000);
+    await readyClusters(k);
     for (const m of MEMBERS) await kubectlOk(k.cp, ['patch', 'cluster', m, '--type', 'merge', '-p', CPU_GRADED_MODELS]);
     // Every member starts empty: 8 cpus free each.
     await expectFreeCpu({ member1: 8, member2: 8, member3: 8 });

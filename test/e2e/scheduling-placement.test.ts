@@ -3,9 +3,8 @@
 // static weights (S14), cordon (S19), and `flotilla placement` explaining a placement.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { FLOTILLA_BIN, PROJECT_ROOT, kubectlOk } from '../helpers/control-plane.js';
-import { eventually, json, startKarmadaPlane, type KarmadaPlane } from '../helpers/karmada-e2e.js';
+import { kubectlOk } from '../helpers/control-plane.js';
+import { eventually, json, startKarmadaPlane, type KarmadaPlane, readyClusters, runFlotilla } from '../helpers/karmada-e2e.js';
 import { memberLane } from '../helpers/members.js';
 
 const MEMBERS = ['member1', 'member2', 'member3'];
@@ -60,23 +59,11 @@ describe(`scheduling on ${memberLane()} members`, () => {
     await eventually(`${name} spread as ${key}`, async () => (JSON.stringify(await spread(name)) === key ? true : undefined), 90_000, 500);
   }
 
-  function flotilla(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, KUBECONFIG: k.cp.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const flotilla = (args: string[]) => runFlotilla(k, args);
 
   beforeAll(async () => {
     k = await startKarmadaPlane();
-    await eventually('three Ready clusters', async () => {
-      const out = await kubectlOk(k.cp, ['get', 'clusters']);
-      return (out.match(/\bTrue\b/g) ?? []).length >= 3 ? out : undefined;
-    }, 120_000);
+    await readyClusters(k);
   });
   afterAll(async () => {
     await k?.stop();

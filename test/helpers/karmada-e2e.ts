@@ -4,7 +4,8 @@
 // with a deadline in place of sleeps.
 
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane, type KubectlResult } from './control-plane.js';
+import { spawn } from 'node:child_process';
+import { FLOTILLA_BIN, PROJECT_ROOT, startControlPlane, type ControlPlane, type KubectlResult } from './control-plane.js';
 import { memberLane, type MemberLane } from './members.js';
 
 export interface KarmadaPlane {
@@ -53,4 +54,24 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 /** Parses `kubectl get … -o json` output. */
 export function json<T = Record<string, unknown>>(r: KubectlResult): T {
   return JSON.parse(r.stdout) as T;
+}
+
+/** Waits until `count` Clusters are Ready (`up` joins its members; readiness comes with the first probe). */
+export async function readyClusters(k: KarmadaPlane, count = 3, timeoutMs = 120_000): Promise<string> {
+  return eventually(`${count} Ready clusters`, async () => {
+    const out = (await k.cp.kubectl(['get', 'clusters'])).stdout;
+    return (out.match(/\bTrue\b/g) ?? []).length >= count ? out : undefined;
+  }, timeoutMs);
+}
+
+/** Runs the `flotilla` command against this control plane; resolves with its exit code and output. */
+export function runFlotilla(k: KarmadaPlane, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, KUBECONFIG: k.cp.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
