@@ -104,6 +104,8 @@ const bases: Record<string, { path: string; kind: string; apiVersion: string; bo
 
 /** An own property even for `__proto__`, so the key reaches the server and the test's own objects stay plain. */
 function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  // An array's `length` cannot be redefined (and JSON would not carry it): such a mutation is skipped.
+  if (Object.getOwnPropertyDescriptor(o, k)?.configurable === false) return;
   Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
@@ -114,7 +116,10 @@ function mutate(obj: Record<string, unknown>, path: string[], value: unknown): R
   for (const k of path.slice(0, -1)) {
     const next = Object.hasOwn(cur, k) ? cur[k] : undefined;
     if (typeof next !== 'object' || next === null) setOwn(cur, k, {});
-    cur = cur[k] as Record<string, unknown>;
+    const stepped = cur[k];
+    // A path through something that cannot hold keys (an array's length) leaves the object as it was.
+    if (typeof stepped !== 'object' || stepped === null) return out;
+    cur = stepped as Record<string, unknown>;
   }
   const last = path[path.length - 1]!;
   if (value === undefined) delete cur[last];
