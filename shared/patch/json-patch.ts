@@ -19,9 +19,30 @@ export function applyJsonPatch(target: unknown, patch: unknown): unknown {
     );
   }
   try {
-    return fastJsonPatch.applyPatch(structuredClone(target), patch as Operation[], true, true, true).newDocument;
+    let doc: unknown = structuredClone(target);
+    for (const op of patch as Operation[]) {
+      // `from` must name a value the document holds itself: `/constructor` would otherwise copy an
+      // inherited function into the object (upstream answers that path as missing).
+      if ((op?.op === 'move' || op?.op === 'copy') && !holdsOwn(doc, (op as { from?: unknown }).from)) throw new Error('missing from path');
+      doc = fastJsonPatch.applyOperation(doc, op, true, true, true).newDocument;
+    }
+    return doc;
   } catch (e) {
     if (e instanceof ApiError) throw e;
     throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
   }
+}
+
+/** Whether every step of an RFC 6901 pointer is an own property (or array index) of the document. */
+function holdsOwn(doc: unknown, pointer: unknown): boolean {
+  if (typeof pointer !== 'string') return false;
+  if (pointer === '') return true;
+  if (!pointer.startsWith('/')) return false;
+  let cur: unknown = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, key)) return false;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return true;
 }
