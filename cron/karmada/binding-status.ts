@@ -2,6 +2,7 @@
 // FullyApplied condition, and the template's own .status is aggregated from the members as
 // Karmada's default interpreter does. Both are written only when they change.
 
+import { rfc3339 } from '../../shared/time.js';
 import type { Reconciler, ReconcileContext } from '../reconciler.js';
 import type { LoggedChange } from '../../db/store.js';
 import type { KubeObject } from '../../shared/object.js';
@@ -23,9 +24,6 @@ function key(r: Resource, namespace: string, name: string): string {
   return `${r === RESOURCE_BINDINGS ? 'rb' : 'crb'}/${namespace}/${name}`;
 }
 
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 async function reconcile(ctx: ReconcileContext, k: string): Promise<void> {
   const i = k.indexOf('/');
@@ -43,7 +41,7 @@ async function reconcile(ctx: ReconcileContext, k: string): Promise<void> {
   const status = {
     ...(binding.status ?? {}),
     aggregatedStatus: items,
-    conditions: setCondition((binding.status?.conditions ?? []) as Condition[], fullyApplied, isoSeconds(ctx.now())) as NonNullable<ResourceBinding['status']>['conditions'],
+    conditions: setCondition((binding.status?.conditions ?? []) as Condition[], fullyApplied, rfc3339(ctx.now())) as NonNullable<ResourceBinding['status']>['conditions'],
   };
   if (!jsonEqual(status, binding.status ?? {})) await writeObject(ctx, bKey, binding as KubeObject, { ...binding, status } as KubeObject);
 

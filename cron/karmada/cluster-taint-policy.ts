@@ -3,6 +3,7 @@
 // whose conditions may have changed and by any policy change (every cluster it targets).
 // Deleting a policy removes nothing, as in Karmada.
 
+import { rfc3339 } from '../../shared/time.js';
 import type { Reconciler, ReconcileContext } from '../reconciler.js';
 import type { LoggedChange } from '../../db/store.js';
 import type { KubeObject } from '../../shared/object.js';
@@ -24,16 +25,13 @@ async function listAll(ctx: ReconcileContext, r: Resource): Promise<KubeObject[]
   return ctx.cache ? (await ctx.cache.list(scope)).items : (await ctx.store.list(scope)).items;
 }
 
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 async function reconcileCluster(ctx: ReconcileContext, name: string): Promise<void> {
   const cluster = (await ctx.store.get(keyOf(CLUSTERS, '', name))) as Cluster | undefined;
   if (!cluster || isDeleting(cluster as KubeObject)) return;
   const policies = (await listAll(ctx, CLUSTER_TAINT_POLICIES)) as ClusterTaintPolicy[];
   if (policies.length === 0) return;
-  const change = taintsFromPolicies(cluster, policies, isoSeconds(ctx.now()));
+  const change = taintsFromPolicies(cluster, policies, rfc3339(ctx.now()));
   if (jsonEqual(change.taints, cluster.spec.taints ?? [])) return;
   const next = { ...cluster, spec: { ...cluster.spec, taints: change.taints.length ? change.taints : undefined } };
   if ((await writeSpec(ctx, CLUSTERS, cluster as KubeObject, next as KubeObject)) !== 'written') return;

@@ -3,6 +3,7 @@
 // Ready condition with its taints, version, API enablements and summaries, and the
 // finalizer that lets a Cluster go only after its Works. Status is written only on change.
 
+import { rfc3339 } from '../../shared/time.js';
 import type { Reconciler, ReconcileContext } from '../reconciler.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
 import { releaseFinalizer } from './finalizers.js';
@@ -27,9 +28,6 @@ export function executionNamespace(cluster: string): string {
   return `${EXECUTION_SPACE_PREFIX}${cluster}`;
 }
 
-function isoNow(ctx: ReconcileContext): string {
-  return new Date(Math.floor(ctx.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /** A Pull cluster's health: its agent renews a Lease; past duration plus grace, Ready turns Unknown. */
 async function pullObservation(ctx: ReconcileContext, cluster: Cluster): Promise<ClusterObservation | undefined> {
@@ -78,7 +76,7 @@ export async function reconcileCluster(ctx: ReconcileContext, name: string): Pro
   }
   await createIfMissing(ctx.store, ctx.registry, keyOf(NAMESPACES, '', executionNamespace(name)), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: executionNamespace(name) } }, ctx.now());
 
-  const now = isoNow(ctx);
+  const now = rfc3339(ctx.now());
   let status: Cluster['status'];
   let snapshots: string | undefined;
   if (cluster.spec.syncMode === 'Pull') {

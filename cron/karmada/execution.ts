@@ -3,6 +3,7 @@
 // removed with the Work (unless it preserves them). A Work already applied at its
 // generation is not sent again unless its member copy drifted (a member watch says so).
 
+import { rfc3339 } from '../../shared/time.js';
 import type { Reconciler, ReconcileContext } from '../reconciler.js';
 import type { LoggedChange } from '../../db/store.js';
 import type { KubeObject } from '../../shared/object.js';
@@ -34,9 +35,6 @@ export function registryResolver(registry: Registry): ResourceResolver {
   };
 }
 
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 function clusterOf(work: Work): string {
   return (work.metadata.namespace ?? '').slice(EXECUTION_SPACE_PREFIX.length);
@@ -53,7 +51,7 @@ export function appliedAtGeneration(work: Work): boolean {
 
 async function writeConditions(ctx: ReconcileContext, work: Work, updates: Array<Omit<Condition, 'lastTransitionTime'>>, statuses?: ManifestStatus[]): Promise<void> {
   let conditions = (work.status?.conditions ?? []) as Condition[];
-  const now = isoSeconds(ctx.now());
+  const now = rfc3339(ctx.now());
   for (const u of updates) conditions = setCondition(conditions, u as Condition, now);
   // The apply's answer is the member's copy: its status goes in at once, before any poll or watch.
   const status = { ...(work.status ?? {}), conditions, ...(statuses ? { manifestStatuses: statuses } : {}) };

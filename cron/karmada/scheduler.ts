@@ -4,6 +4,7 @@
 // schedules only on Karmada's triggers; a Cluster's change of labels, spec or deletion wakes
 // the bindings whose affinity matched the cluster before or after the change.
 
+import { rfc3339 } from '../../shared/time.js';
 import type { Reconciler, ReconcileContext, ReconcileResult } from '../reconciler.js';
 import type { LoggedChange } from '../../db/store.js';
 import { previousVersion } from '../../db/object-history.js';
@@ -61,9 +62,6 @@ async function listAll<T>(ctx: ReconcileContext, r: Resource): Promise<T[]> {
   return (ctx.cache ? (await ctx.cache.list(scope)).items : (await ctx.store.list(scope)).items) as T[];
 }
 
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /** The scheduler's view of a binding (Karmada ignores bindings that no policy claims, or that another scheduler owns). */
 export function schedulable(b: ResourceBinding): boolean {
@@ -150,7 +148,7 @@ async function scheduleBinding(
   // A target cluster being deleted, or already gone, moves the binding (Karmada's allClustersInReadyState).
   const leaving = new Set((binding.spec.clusters ?? []).map((t) => t.name).filter((n) => !present.has(n)));
   const trigger = schedulingTrigger(binding, leaving);
-  const now = isoSeconds(ctx.now());
+  const now = rfc3339(ctx.now());
   if (!trigger) {
     ticket.leave();
     // Nothing to schedule; the scheduler has still seen this generation.

@@ -3,6 +3,7 @@
 // makes the scheduler divide the replicas afresh; it records each workload's outcome, the time
 // every outcome was known, and deletes the rebalancer ttlSecondsAfterFinished after that.
 
+import { rfc3339 } from '../../shared/time.js';
 import type { Reconciler, ReconcileContext, ReconcileResult } from '../reconciler.js';
 import type { KubeObject } from '../../shared/object.js';
 import type { ResourceBinding } from '../../shared/karmada/resource-binding.js';
@@ -22,9 +23,6 @@ type Workload = Observed['workload'];
 
 const workloadId = (w: Workload): string => `${w.apiVersion} ${w.kind} ${w.namespace ?? ''} ${w.name}`;
 
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /**
  * The status list for the current spec: a workload still listed keeps its outcome; one no
@@ -61,7 +59,7 @@ async function reconcileRebalancer(ctx: ReconcileContext, name: string): Promise
   const key = keyOf(WORKLOAD_REBALANCERS, '', name);
   const rebalancer = (await ctx.store.get(key)) as WorkloadRebalancer | undefined;
   if (!rebalancer || rebalancer.metadata.deletionTimestamp) return;
-  const at = rebalancer.metadata.creationTimestamp ?? isoSeconds(ctx.now());
+  const at = rebalancer.metadata.creationTimestamp ?? rfc3339(ctx.now());
   const observed = observedWorkloadsFor(rebalancer);
   let retries = 0;
   for (const item of observed) {
@@ -75,7 +73,7 @@ async function reconcileRebalancer(ctx: ReconcileContext, name: string): Promise
   const status: Status = { observedWorkloads: observed, ...(rebalancer.metadata.generation !== undefined ? { observedGeneration: rebalancer.metadata.generation } : {}) };
   if (old.finishTime) status.finishTime = old.finishTime;
   // finishTime moves when the outcomes changed and none is left to retry.
-  if (!jsonEqual({ ...old, finishTime: undefined }, { ...status, finishTime: undefined }) && retries === 0) status.finishTime = isoSeconds(ctx.now());
+  if (!jsonEqual({ ...old, finishTime: undefined }, { ...status, finishTime: undefined }) && retries === 0) status.finishTime = rfc3339(ctx.now());
   let current: WorkloadRebalancer = rebalancer;
   if (!jsonEqual(status, old)) {
     const out = await writeObject(ctx, key, rebalancer as KubeObject, { ...rebalancer, status } as KubeObject);

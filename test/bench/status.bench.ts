@@ -13,29 +13,12 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { call, type Target } from './bench-kit.js';
 import { spawnUp } from '../helpers/control-plane.js';
 
 const SIZES = (process.env.BENCH_MEMBERS ?? '3,100').split(',').map(Number);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
 const QUIET_S = Number(process.env.BENCH_QUIET_S ?? 20);
-
-interface Target {
-  base: string;
-  ca: string;
-  token: string;
-}
-
-function call<T>(t: Target, path: string, method = 'GET', body?: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, t.base), { method, ca: t.ca, headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
-      let s = '';
-      res.on('data', (c: Buffer) => (s += c));
-      res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(s) as T) : reject(new Error(`${method} ${path}: ${res.statusCode} ${s.slice(0, 200)}`))));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 interface Deploy {
   metadata: { resourceVersion: string };
