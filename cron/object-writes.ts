@@ -126,6 +126,17 @@ export async function writeSpec(ctx: ReconcileContext, r: Resource, read: KubeOb
   return writeObject(ctx, key, read, prepareForUpdate(typeOf(ctx.registry, r), read, next, 'main'));
 }
 
+/**
+ * A spec change and the status that goes with it, in one write: the status is computed from
+ * the object as the spec write leaves it (its new generation), so a controller that observes
+ * its own spec change (the scheduler's schedulerObservedGeneration) needs no second write.
+ */
+export async function writeSpecAndStatus(ctx: ReconcileContext, r: Resource, read: KubeObject, next: KubeObject, statusOf: (updated: KubeObject) => unknown): Promise<WriteOutcome> {
+  const key = keyOf(r, read.metadata.namespace ?? '', read.metadata.name ?? '');
+  const updated = jsonEqual({ ...next, status: read.status }, read) ? read : prepareForUpdate(typeOf(ctx.registry, r), read, next, 'main');
+  return writeObject(ctx, key, read, { ...updated, status: statusOf(updated) } as KubeObject);
+}
+
 /** A status change (metadata changes ride along, as controllers' status updates carry annotations). */
 export async function writeStatus(ctx: ReconcileContext, r: Resource, read: KubeObject, status: unknown, metadata = read.metadata): Promise<WriteOutcome> {
   const key = keyOf(r, read.metadata.namespace ?? '', read.metadata.name ?? '');

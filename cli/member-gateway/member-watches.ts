@@ -171,7 +171,12 @@ export class MemberWatches {
     w.connected = false;
   }
 
-  /** Where to start watching: the collection's current revision (no burst of ADDED events for what is already there). */
+  /**
+   * Where to start watching: the collection's current revision. What the list holds is
+   * reported once as a status change (an informer's initial list and relist): a status that
+   * moved between the apply that started this watch and the list, or while a compacted watch
+   * was behind, would otherwise wait for the periodic safety-net poll.
+   */
   private async list(w: Watch): Promise<void> {
     const q = new URLSearchParams({ labelSelector: MANAGED_SELECTOR });
     const res = await this.opts.open(w.route, `${w.collection}?${q}`, w.abort.signal);
@@ -179,8 +184,13 @@ export class MemberWatches {
     if (res.status < 200 || res.status >= 300) throw new Error(`list answered ${res.status}`);
     const list = JSON.parse(text) as { metadata?: { resourceVersion?: string }; items?: KubeObject[] };
     w.seen.clear();
-    for (const o of list.items ?? []) if (o.metadata?.uid) w.seen.set(o.metadata.uid, seenVersionOf(o));
+    for (const o of list.items ?? []) {
+      if (o.metadata?.uid) w.seen.set(o.metadata.uid, seenVersionOf(o));
+      const work = workKeyOf(o);
+      if (work) this.pending.workStatus.add(work);
+    }
     w.resourceVersion = list.metadata?.resourceVersion ?? '';
+    if (this.pending.workStatus.size) this.scheduleFlush();
   }
 
   private async watch(w: Watch): Promise<void> {

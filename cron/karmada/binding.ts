@@ -10,9 +10,9 @@ import type { KubeObject } from '../../shared/object.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
 import type { ResourceBinding } from '../../shared/karmada/resource-binding.js';
 import { releaseFinalizer } from './finalizers.js';
-import { RESOURCE_BINDING_PERMANENT_ID_LABEL, CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL } from '../../shared/karmada/resource-binding.js';
+import { RESOURCE_BINDING_PERMANENT_ID_LABEL, CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL, BINDING_CONTROLLER_FINALIZER, CLUSTER_BINDING_CONTROLLER_FINALIZER } from '../../shared/karmada/resource-binding.js';
 import type { ClusterOverridePolicy, OverridePolicy } from '../../shared/karmada/override-policy.js';
-import { WORK_GROUP, WORK_VERSION, WORK_PERMANENT_ID_LABEL, WORK_NAME_ANNOTATION, WORK_NAMESPACE_ANNOTATION, type Work } from '../../shared/karmada/work.js';
+import { WORK_GROUP, WORK_VERSION, WORK_PERMANENT_ID_LABEL, EXECUTION_CONTROLLER_FINALIZER, WORK_NAME_ANNOTATION, WORK_NAMESPACE_ANNOTATION, type Work } from '../../shared/karmada/work.js';
 import { stampManifest } from '../../shared/karmada/admission/work.js';
 import { workName } from '../../shared/binding/names.js';
 import { bindingTargetClusters } from '../../shared/binding/dependencies.js';
@@ -25,8 +25,6 @@ import { executionNamespace } from './cluster.js';
 import { CLUSTERS, CLUSTER_OVERRIDE_POLICIES, CLUSTER_RESOURCE_BINDINGS, OVERRIDE_POLICIES, RESOURCE_BINDINGS, WORKS } from './resources.js';
 
 export const BINDING_CONTROLLER = 'binding';
-export const BINDING_CONTROLLER_FINALIZER = 'karmada.io/binding-controller';
-export const CLUSTER_BINDING_CONTROLLER_FINALIZER = 'karmada.io/cluster-resource-binding-controller';
 
 function bindingKey(r: Resource, namespace: string, name: string): string {
   return `${r === RESOURCE_BINDINGS ? 'rb' : 'crb'}/${namespace}/${name}`;
@@ -141,7 +139,7 @@ async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<Rec
       ...(binding.spec.preserveResourcesOnDeletion ? { preserveResourcesOnDeletion: true } : {}),
     };
     if (!current) {
-      await createObject(ctx, WORKS, { apiVersion: `${WORK_GROUP}/${WORK_VERSION}`, kind: 'Work', metadata: { name: wName, namespace: ns, labels, annotations }, spec } as KubeObject);
+      await createObject(ctx, WORKS, { apiVersion: `${WORK_GROUP}/${WORK_VERSION}`, kind: 'Work', metadata: { name: wName, namespace: ns, finalizers: [EXECUTION_CONTROLLER_FINALIZER], labels, annotations }, spec } as KubeObject);
       continue;
     }
     const next = { ...current, metadata: { ...current.metadata, labels, annotations }, spec };

@@ -76,10 +76,13 @@ async function healthOf(client: MemberClient, timeoutMs: number): Promise<{ heal
   return { healthy: false, online: true, message: 'cluster answers neither /readyz nor /healthz' };
 }
 
-/** Probes a member; never throws: what failed is absent from the observation. */
-export async function probeCluster(client: MemberClient, timeoutMs: number): Promise<ClusterObservation> {
+/**
+ * Probes a member; never throws: what failed is absent from the observation. `collect` false
+ * asks only for health: version, APIs, nodes and pods are kept from the last full look.
+ */
+export async function probeCluster(client: MemberClient, timeoutMs: number, collect = true): Promise<ClusterObservation> {
   const health = await healthOf(client, timeoutMs);
-  if (!health.healthy) return health;
+  if (!health.healthy || !collect) return health;
   const obs: ClusterObservation = { ...health };
   const [version, apis, nodes, pods] = await Promise.allSettled([
     memberJson<{ gitVersion?: string }>(client, { method: 'GET', path: '/version', timeoutMs }),

@@ -60,7 +60,11 @@ async function finishDeletion(ctx: ReconcileContext, cluster: Cluster): Promise<
 }
 
 /** Reconciles one Cluster; `probe` false skips the member round trips (a change event that touched only spec). */
-export async function reconcileCluster(ctx: ReconcileContext, name: string): Promise<void> {
+/**
+ * `collect` false (the tick between two --cluster-status-update-frequency periods) probes
+ * health only; a cluster that was not Ready is always looked at in full.
+ */
+export async function reconcileCluster(ctx: ReconcileContext, name: string, collect = true): Promise<void> {
   const key = keyOf(CLUSTERS, '', name);
   let cluster = (await ctx.store.get(key)) as Cluster | undefined;
   if (!cluster) return;
@@ -88,7 +92,8 @@ export async function reconcileCluster(ctx: ReconcileContext, name: string): Pro
     if (!client) {
       status = nextClusterStatus(cluster, { healthy: false, online: false, message: 'no credentials or transport to reach the cluster (check spec.apiEndpoint and spec.secretRef)' }, now);
     } else {
-      const obs = await probeCluster(client, controllerSettings(ctx).memberTimeoutMs);
+      const wasReady = cluster.status?.conditions?.some((c) => c.type === CLUSTER_CONDITION_READY && c.status === 'True') ?? false;
+      const obs = await probeCluster(client, controllerSettings(ctx).memberTimeoutMs, collect || !wasReady);
       status = nextClusterStatus(cluster, obs, now);
       if (obs.nodes && obs.pods) snapshots = JSON.stringify(nodeSnapshots(obs.nodes, obs.pods));
     }

@@ -15,10 +15,11 @@ import {
   PROPAGATION_POLICY_NAME_ANNOTATION,
   CLUSTER_PROPAGATION_POLICY_ANNOTATION,
 } from '../../shared/karmada/propagation-policy.js';
-import { RESOURCE_BINDING_PERMANENT_ID_LABEL, CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL, BINDING_VERSION, WORK_GROUP, type ResourceBinding } from '../../shared/karmada/resource-binding.js';
+import { RESOURCE_BINDING_PERMANENT_ID_LABEL, CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL, BINDING_CONTROLLER_FINALIZER, CLUSTER_BINDING_CONTROLLER_FINALIZER, BINDING_VERSION, WORK_GROUP, type ResourceBinding } from '../../shared/karmada/resource-binding.js';
 import { choosePolicy, isReservedNamespace, type Candidate } from '../../shared/detector/policy-selection.js';
 import { claimOf, samePolicy, withClaim } from '../../shared/detector/claim.js';
 import { detectorBindingSpec } from '../../shared/detector/binding-spec.js';
+import { SPECIFICATION_HASH_ANNOTATION, templateSpecificationHash } from '../../shared/detector/specification-hash.js';
 import { bindingName } from '../../shared/binding/names.js';
 import { jsonEqual } from '../../shared/json-equal.js';
 import { createObject, deleteObject, isDeleting, keyOf, writeObject, writeSpec, type Resource } from '../object-writes.js';
@@ -113,10 +114,13 @@ async function reconcileTemplate(ctx: ReconcileContext, rawKey: string): Promise
 
   const meta = withClaim(template.metadata, chosen);
   if (!jsonEqual(meta, template.metadata)) {
-    // The claim write is itself a change of the template: its reconcile builds the binding.
+    // The binding is built in the same pass, from the template as claimed: one hop fewer
+    // between a new template and its Works (the claim's own change finds nothing to do).
     const stored = await ctx.store.get(key);
-    if (stored) await writeObject(ctx, key, stored, { ...stored, metadata: meta });
-    return;
+    if (!stored || (await writeObject(ctx, key, stored, { ...stored, metadata: meta })) !== 'written') return;
+    const claimedTemplate = await ctx.store.get(key);
+    if (!claimedTemplate || isDeleting(claimedTemplate)) return;
+    template = { ...claimedTemplate, apiVersion: template.apiVersion, kind: template.kind };
   }
   await ensureBinding(ctx, template, chosen, bKey, br, binding as ResourceBinding | undefined);
 }
@@ -135,20 +139,24 @@ async function ensureBinding(ctx: ReconcileContext, template: KubeObject, chosen
     await deleteObject(ctx.store, ctx.registry, bKey, binding as KubeObject, 'Background', ctx.now());
     return;
   }
-  const spec = detectorBindingSpec(template, chosen.policy.spec, binding?.spec);
+  const specificationHash = templateSpecificationHash(template);
+  const spec = detectorBindingSpec(template, chosen.policy.spec, binding?.spec, { sameSpecification: binding?.metadata.annotations?.[SPECIFICATION_HASH_ANNOTATION] === specificationHash });
   const idLabel = br === RESOURCE_BINDINGS ? RESOURCE_BINDING_PERMANENT_ID_LABEL : CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL;
   const baseMeta = binding?.metadata ?? { name: bKey.name, ...(bKey.namespace ? { namespace: bKey.namespace } : {}) };
   const metadata = withClaim(
     {
       ...baseMeta,
       labels: { ...(baseMeta.labels ?? {}), [idLabel]: baseMeta.labels?.[idLabel] ?? crypto.randomUUID() },
+      annotations: { ...(baseMeta.annotations ?? {}), [SPECIFICATION_HASH_ANNOTATION]: specificationHash },
       ownerReferences: [owner, ...(baseMeta.ownerReferences ?? []).filter((o) => o.uid !== owner.uid && !o.controller)],
     },
     chosen,
   );
   const next = { apiVersion: `${WORK_GROUP}/${BINDING_VERSION}`, kind: br === RESOURCE_BINDINGS ? 'ResourceBinding' : 'ClusterResourceBinding', ...(binding ?? {}), metadata, spec } as KubeObject;
   if (!binding) {
-    await createObject(ctx, br, next);
+    // Made with the binding controller's finalizer, as Karmada's detector makes it.
+    const finalizer = br === RESOURCE_BINDINGS ? BINDING_CONTROLLER_FINALIZER : CLUSTER_BINDING_CONTROLLER_FINALIZER;
+    await createObject(ctx, br, { ...next, metadata: { ...next.metadata, finalizers: [finalizer] } });
     return;
   }
   // A spec write, as an update through the API: the generation moves, which the scheduler watches.

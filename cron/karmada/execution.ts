@@ -10,7 +10,7 @@ import type { KubeObject } from '../../shared/object.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
 import { releaseFinalizer } from './finalizers.js';
 import { CLUSTER_CONDITION_READY } from '../../shared/karmada/cluster.js';
-import { EXECUTION_SPACE_PREFIX, WORK_CONDITION_APPLIED, WORK_CONDITION_DISPATCHING, type Work } from '../../shared/karmada/work.js';
+import { EXECUTION_CONTROLLER_FINALIZER, EXECUTION_SPACE_PREFIX, WORK_CONDITION_APPLIED, WORK_CONDITION_DISPATCHING, type Work } from '../../shared/karmada/work.js';
 import type { Registry } from '../../shared/registry/index.js';
 import type { ResourceInfo } from '../../shared/member/member-api.js';
 import { isMemberError } from '../../shared/member/member-client.js';
@@ -23,7 +23,6 @@ import { memberClientFor } from './member-endpoint.js';
 import { CLUSTERS, WORKS } from './resources.js';
 
 export const EXECUTION = 'execution';
-export const EXECUTION_CONTROLLER_FINALIZER = 'karmada.io/execution-controller';
 /** A key queued because the member's copy changed: apply even if the generation was applied. */
 export const DRIFT_PREFIX = 'drift:';
 

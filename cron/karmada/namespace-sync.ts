@@ -9,7 +9,7 @@ import type { KubeObject } from '../../shared/object.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
 import type { ClusterOverridePolicy } from '../../shared/karmada/override-policy.js';
 import type { ClusterPropagationPolicy } from '../../shared/karmada/propagation-policy.js';
-import { WORK_GROUP, WORK_VERSION, WORK_PERMANENT_ID_LABEL, WORK_NAME_ANNOTATION, WORK_NAMESPACE_ANNOTATION, type Work } from '../../shared/karmada/work.js';
+import { WORK_GROUP, WORK_VERSION, WORK_PERMANENT_ID_LABEL, EXECUTION_CONTROLLER_FINALIZER, WORK_NAME_ANNOTATION, WORK_NAMESPACE_ANNOTATION, type Work } from '../../shared/karmada/work.js';
 import { CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL } from '../../shared/karmada/resource-binding.js';
 import { stampManifest } from '../../shared/karmada/admission/work.js';
 import { workName } from '../../shared/binding/names.js';
@@ -63,7 +63,7 @@ async function reconcileNamespace(ctx: ReconcileContext, name: string): Promise<
       await createObject(ctx, WORKS, {
         apiVersion: `${WORK_GROUP}/${WORK_VERSION}`,
         kind: 'Work',
-        metadata: { name: wName, namespace: wNs, labels, annotations, ownerReferences: [owner] },
+        metadata: { name: wName, namespace: wNs, finalizers: [EXECUTION_CONTROLLER_FINALIZER], labels, annotations, ownerReferences: [owner] },
         spec,
       } as KubeObject);
       continue;

@@ -28,7 +28,7 @@ import type { ClusterDiagnosis, ScheduleResult, ScheduledCluster, NodeSnapshot }
 import { setCondition, type Condition } from '../../shared/simulator/conditions.js';
 import { controllerSettings } from '../../shared/controller-settings.js';
 import { jsonEqual } from '../../shared/json-equal.js';
-import { keyOf, writeObject, writeSpec, splitNamespacedName, type Resource } from '../object-writes.js';
+import { keyOf, writeObject, writeSpecAndStatus, splitNamespacedName, type Resource } from '../object-writes.js';
 import { recordEvent } from '../event-recorder.js';
 import { CLUSTERS, CLUSTER_RESOURCE_BINDINGS, RESOURCE_BINDINGS } from './resources.js';
 import { schedulingRound } from './scheduling-queue.js';
@@ -166,43 +166,34 @@ async function scheduleBinding(
   if (result.ok) round.assume(binding.spec.clusters ?? [], result.clusters);
 
   const placementJson = JSON.stringify(binding.spec.placement ?? {});
-  let written = binding;
-  let moved = false;
+  let next = binding;
   if (result.ok || result.reason === 'NoClusterFit') {
     // A fit error empties the result, as Karmada patches an empty one; other failures keep the old.
     const targets = result.ok ? result.clusters : [];
     const annotations = { ...(binding.metadata.annotations ?? {}), [APPLIED_PLACEMENT_ANNOTATION]: placementJson };
-    const next = { ...binding, metadata: { ...binding.metadata, annotations }, spec: { ...binding.spec, clusters: targets.length ? targets : undefined } };
-    if (!jsonEqual(next, binding)) {
-      const out = await writeSpec(ctx, r, binding as KubeObject, next as KubeObject);
-      if (out === 'stale') return { requeue: true };
-      if (out === 'written') {
-        const read = (await ctx.store.get(bKey)) as ResourceBinding | undefined;
-        if (!read) return;
-        written = read;
-        moved = !jsonEqual(written.spec.clusters ?? [], binding.spec.clusters ?? []);
-      }
-    }
+    next = { ...binding, metadata: { ...binding.metadata, annotations }, spec: { ...binding.spec, clusters: targets.length ? targets : undefined } };
   }
+  const moved = !jsonEqual(next.spec.clusters ?? [], binding.spec.clusters ?? []);
   const condition = result.ok
     ? { type: BINDING_CONDITION_SCHEDULED, status: 'True' as const, reason: 'Success', message: SCHEDULE_SUCCESS_MESSAGE }
     : { type: BINDING_CONDITION_SCHEDULED, status: 'False' as const, reason: result.reason, message: result.message };
-  const conditions = setCondition((written.status?.conditions ?? []) as Condition[], condition, now);
-  const status = {
-    ...(written.status ?? {}),
-    conditions: conditions as NonNullable<ResourceBinding['status']>['conditions'],
-    ...(written.metadata.generation !== undefined ? { schedulerObservedGeneration: written.metadata.generation } : {}),
-  } as NonNullable<ResourceBinding['status']>;
-  // lastScheduledTime moves only when the result moved or a reschedule asked for it, so a steady binding stays quiet.
-  if (result.ok && (moved || fresh || !binding.status?.lastScheduledTime)) status.lastScheduledTime = now;
-  if (result.affinityName) status.schedulerObservingAffinityName = result.affinityName;
-  const conditionChanged = !jsonEqual(conditions.find((c) => c.type === BINDING_CONDITION_SCHEDULED), written.status?.conditions?.find((c) => c.type === BINDING_CONDITION_SCHEDULED));
-  if (!jsonEqual(status, written.status ?? {})) {
-    const out = await writeObject(ctx, bKey, written as KubeObject, { ...written, status } as KubeObject);
-    if (out === 'stale') return { requeue: true };
-  }
+  const conditions = setCondition((binding.status?.conditions ?? []) as Condition[], condition, now);
+  const conditionChanged = !jsonEqual(conditions.find((c) => c.type === BINDING_CONDITION_SCHEDULED), binding.status?.conditions?.find((c) => c.type === BINDING_CONDITION_SCHEDULED));
+  // Karmada patches the result, then the status; here both go in one write (DESIGN.md: the scheduler owns both).
+  const out = await writeSpecAndStatus(ctx, r, binding as KubeObject, next as KubeObject, (updated) => {
+    const status = {
+      ...(binding.status ?? {}),
+      conditions: conditions as NonNullable<ResourceBinding['status']>['conditions'],
+      ...(updated.metadata.generation !== undefined ? { schedulerObservedGeneration: updated.metadata.generation } : {}),
+    } as NonNullable<ResourceBinding['status']>;
+    // lastScheduledTime moves only when the result moved or a reschedule asked for it, so a steady binding stays quiet.
+    if (result.ok && (moved || fresh || !binding.status?.lastScheduledTime)) status.lastScheduledTime = now;
+    if (result.affinityName) status.schedulerObservingAffinityName = result.affinityName;
+    return status;
+  });
+  if (out === 'stale') return { requeue: true };
   // Every failure is told; a success only when it changed something (a Duplicated binding is scheduled on every look).
-  if (!result.ok || moved || conditionChanged || fresh) await recordOutcome(ctx, written, result);
+  if (!result.ok || moved || conditionChanged || fresh) await recordOutcome(ctx, binding, result);
   if (!result.ok) {
     const since = conditions.find((c) => c.type === BINDING_CONDITION_SCHEDULED)?.lastTransitionTime;
     return { requeueAfterMs: schedulingRetryDelayMs(since, ctx.now()) };

@@ -43,10 +43,11 @@ async function observe(ctx: ReconcileContext, client: MemberClient, work: Work):
 }
 
 /** Polls one member: every kind its Works use is listed once (managed objects only), then each Work's statuses are compared. */
-export async function pollClusterWorkStatuses(ctx: ReconcileContext, cluster: Cluster): Promise<void> {
+/** `evenIfWatched`: poll a member whose changes already arrive as watch events (the periodic safety net). */
+export async function pollClusterWorkStatuses(ctx: ReconcileContext, cluster: Cluster, opts: { evenIfWatched?: boolean } = {}): Promise<void> {
   if (!isReady(cluster) || cluster.spec.syncMode === 'Pull') return;
   const client = await memberClientFor(ctx, cluster);
-  if (!client) return;
+  if (!client || (client.watched && !opts.evenIfWatched)) return;
   const ns = `${EXECUTION_SPACE_PREFIX}${cluster.metadata.name}`;
   const works = ((await ctx.store.list({ group: WORKS.group, resource: WORKS.resource, namespace: ns })).items as Work[]).filter((w) => appliedAtGeneration(w) && !w.metadata.deletionTimestamp);
   if (!works.length) return;
@@ -79,9 +80,13 @@ export async function pollClusterWorkStatuses(ctx: ReconcileContext, cluster: Cl
 }
 
 /** The tick's pass over every member (a few at a time: one slow member delays only its own slot). */
-export async function pollWorkStatuses(ctx: ReconcileContext): Promise<void> {
+/**
+ * Polls every ready Push member nobody watches; a watched one only when `safetyNetDue` says
+ * (its changes come as events; the poll catches what a watch restart may have missed).
+ */
+export async function pollWorkStatuses(ctx: ReconcileContext, safetyNetDue: (cluster: Cluster) => boolean = () => true): Promise<void> {
   const { items } = await ctx.store.list({ group: CLUSTERS.group, resource: CLUSTERS.resource });
-  await forEachLimited(items as Cluster[], 5, (c) => pollClusterWorkStatuses(ctx, c));
+  await forEachLimited(items as Cluster[], 5, (c) => pollClusterWorkStatuses(ctx, c, { evenIfWatched: safetyNetDue(c) }));
 }
 
 export const workStatusController: Reconciler = {

@@ -19,7 +19,7 @@ export class WriteIntent extends Error {
   }
 }
 
-function guarded(store: Store, check: (method: string) => void): Store {
+function guarded(store: Store, check: (method: string) => void, after?: () => void): Store {
   return new Proxy(store, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
@@ -28,7 +28,9 @@ function guarded(store: Store, check: (method: string) => void): Store {
       if (!WRITES.has(prop)) return fn.bind(target);
       return (...args: unknown[]) => {
         check(String(prop));
-        return fn.apply(target, args);
+        const out = fn.apply(target, args);
+        if (after && out instanceof Promise) void out.then(after, () => undefined);
+        return out;
       };
     },
   });
@@ -40,10 +42,14 @@ function guarded(store: Store, check: (method: string) => void): Store {
  * holder whose key another worker has retaken cannot write as if it still held it. The claim
  * is abandoned with a safety margin before it expires, larger than a write's round trip.
  */
-export function fencedStore(store: Store, signal: AbortSignal): Store {
-  return guarded(store, () => {
-    if (signal.aborted) throw new ClaimLostError(String((signal.reason as Error | undefined)?.message ?? 'claim lost'));
-  });
+export function fencedStore(store: Store, signal: AbortSignal, onWrite?: () => void): Store {
+  return guarded(
+    store,
+    () => {
+      if (signal.aborted) throw new ClaimLostError(String((signal.reason as Error | undefined)?.message ?? 'claim lost'));
+    },
+    onWrite,
+  );
 }
 
 /** A store that reads and refuses every write with WriteIntent. */

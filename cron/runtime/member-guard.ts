@@ -47,6 +47,7 @@ export const isolateBreaker = new MemberBreaker();
 function guardClient(client: MemberClient, opts: MemberGuardOptions): MemberClient {
   return {
     cluster: client.cluster,
+    ...(client.watched ? { watched: true } : {}),
     async request(req: MemberRequest): Promise<MemberResponse> {
       if (opts.readOnly && req.method !== 'GET') throw new WriteIntent(`${req.method} ${req.path} on ${client.cluster}`);
       opts.breaker?.check(client.cluster);

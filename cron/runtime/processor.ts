@@ -68,6 +68,11 @@ function bucketFor(name: string): TokenBucket {
   return b;
 }
 
+/** After a reconcile finishes, the next look at the change log comes this soon… */
+const FAST_POLL_MS = 5;
+/** …while no more keys than this are running. */
+const FAST_POLL_MAX_RUNNING = 4;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
@@ -89,7 +94,7 @@ export class QueueProcessor {
   private notify: (() => void) | undefined;
   private readonly result: ProcessResult = { reconciles: 0, failures: 0, changes: 0 };
   private readonly leaseMs: number;
-  private finishedSinceFanOut = false;
+  private changedSinceFanOut = false;
   /** When the oldest unsent acknowledgement or add was made. */
   private pendingSince = Infinity;
 
@@ -116,10 +121,13 @@ export class QueueProcessor {
     for (;;) {
       within = Date.now() - started < budgetMs;
       // Look for new changes and new work: at the start, then while anything runs or waits.
-      if (within && Date.now() - lastPoll >= pollMs && (first || this.running.size > 0 || this.localRetries.length > 0)) {
+      // A finished reconcile's writes are looked for sooner while few keys run (a chain of hops,
+      // the quick start); a busy loop keeps the full interval, so one fan-out covers many writes.
+      const interval = this.changedSinceFanOut && this.running.size <= FAST_POLL_MAX_RUNNING ? Math.min(pollMs, FAST_POLL_MS) : pollMs;
+      if (within && Date.now() - lastPoll >= interval && (first || this.running.size > 0 || this.localRetries.length > 0)) {
         lastPoll = Date.now();
         if (o.fanOut) {
-          this.finishedSinceFanOut = false;
+          this.changedSinceFanOut = false;
           const f = await fanOut(o.store, o.client, o.reconcilers, { now: o.now });
           this.result.changes += f.changes;
           for (const r of f.woken) this.hint.add(r);
@@ -184,8 +192,8 @@ export class QueueProcessor {
         if (this.acks.length || this.adds.length) continue;
         if (within && this.hint.size > 0) continue;
         // The last reconciles' own writes may have queued more: one look before leaving.
-        if (within && o.fanOut && this.finishedSinceFanOut) {
-          this.finishedSinceFanOut = false;
+        if (within && o.fanOut && this.changedSinceFanOut) {
+          this.changedSinceFanOut = false;
           lastPoll = Date.now();
           const f = await fanOut(o.store, o.client, o.reconcilers, { now: o.now });
           this.result.changes += f.changes;
@@ -199,7 +207,8 @@ export class QueueProcessor {
       }
       if (this.acks.length + this.adds.length >= 64) continue;
       const lingering = this.acks.length + this.adds.length > 0 ? Math.max(0, this.pendingSince + pollMs - Date.now()) : pollMs;
-      await this.waitForProgress(Math.min(pollMs, lingering));
+      const nextPoll = this.changedSinceFanOut && this.running.size <= FAST_POLL_MAX_RUNNING ? Math.max(0, lastPoll + FAST_POLL_MS - Date.now()) : pollMs;
+      await this.waitForProgress(Math.min(pollMs, lingering, nextPoll));
     }
     await this.sendWakes(within);
     return this.result;
@@ -292,7 +301,11 @@ export class QueueProcessor {
     const startedAt = Date.now();
     const ctx: ReconcileContext = {
       ...o.base,
-      store: fencedStore(o.store, abort.signal),
+      // A committed write is looked for soon, even while its reconcile goes on (a chain of hops).
+      store: fencedStore(o.store, abort.signal, () => {
+        this.changedSinceFanOut = true;
+        this.notify?.();
+      }),
       cache,
       signal: abort.signal,
       enqueue: async (name, key, delayMs) => this.add({ reconciler: name, key, readyAt: o.now() + Math.max(0, delayMs ?? 0) }),
@@ -322,7 +335,7 @@ export class QueueProcessor {
       this.result.reconciles++;
       const now = o.now();
       this.pendingSince = Math.min(this.pendingSince, Date.now());
-      this.finishedSinceFanOut = true;
+      this.changedSinceFanOut = true;
       if (outcome === 'success') this.acks.push({ ...claim, outcome: 'forget' });
       else if (outcome === 'requeue_after') this.acks.push({ ...claim, outcome: 'requeue', readyAt: now + Math.max(0, res?.requeueAfterMs ?? 0), failures: 0 });
       else {

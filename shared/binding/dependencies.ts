@@ -4,7 +4,7 @@
 // binding controller sends the dependency wherever any of those snapshots goes.
 
 import type { BindingSpec, ResourceBinding } from '../karmada/resource-binding.js';
-import { RESOURCE_BINDING_PERMANENT_ID_LABEL, WORK_GROUP, BINDING_VERSION } from '../karmada/resource-binding.js';
+import { RESOURCE_BINDING_PERMANENT_ID_LABEL, WORK_GROUP, BINDING_VERSION, BINDING_CONTROLLER_FINALIZER } from '../karmada/resource-binding.js';
 import type { DependentObjectReference } from '../interpreter/types.js';
 import type { KubeObject } from '../object.js';
 import { bindingName, bindingReferenceKey } from './names.js';
@@ -13,7 +13,6 @@ import { bindingName, bindingReferenceKey } from './names.js';
 export const DEPENDENCIES_ANNOTATION = 'resourcebinding.karmada.io/dependencies';
 /** On an attached binding, one per binding depending on it; the value is that binding's permanent id. */
 export const DEPENDED_BY_LABEL_PREFIX = 'resourcebinding.karmada.io/depended-by-';
-export const BINDING_CONTROLLER_FINALIZER = 'karmada.io/binding-controller';
 
 export type BindingSnapshot = NonNullable<BindingSpec['requiredBy']>[number];
 

@@ -23,8 +23,16 @@ const DETECTOR_FIELDS = [
   'schedulePriority',
 ] as const;
 
-export function detectorBindingSpec(template: KubeObject, policy: PropagationSpec, previous: BindingSpec | undefined, priorityValue?: number): BindingSpec {
+/**
+ * `sameSpecification`: the template differs from the one `previous` was built from only in
+ * status or generated metadata, so the binding keeps its resourceVersion and does not change
+ * (Karmada's detector ignores such updates: a status write must not reschedule or re-render).
+ */
+export function detectorBindingSpec(template: KubeObject, policy: PropagationSpec, previous: BindingSpec | undefined, opts: { priorityValue?: number; sameSpecification?: boolean } = {}): BindingSpec {
+  const { priorityValue } = opts;
   const { replicas, requirements } = getReplicas(template);
+  const keptVersion = opts.sameSpecification && previous?.resource.uid === template.metadata.uid ? previous?.resource.resourceVersion : undefined;
+  const resourceVersion = keptVersion ?? template.metadata.resourceVersion;
   const owned: Partial<BindingSpec> = {
     resource: {
       apiVersion: template.apiVersion ?? '',
@@ -32,7 +40,7 @@ export function detectorBindingSpec(template: KubeObject, policy: PropagationSpe
       ...(template.metadata.namespace ? { namespace: template.metadata.namespace } : {}),
       name: template.metadata.name ?? '',
       ...(template.metadata.uid ? { uid: template.metadata.uid } : {}),
-      ...(template.metadata.resourceVersion ? { resourceVersion: template.metadata.resourceVersion } : {}),
+      ...(resourceVersion ? { resourceVersion } : {}),
     },
     ...(replicas > 0 ? { replicas } : {}),
     ...(requirements && replicas > 0 ? { replicaRequirements: requirements as BindingSpec['replicaRequirements'] } : {}),

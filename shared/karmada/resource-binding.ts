@@ -29,6 +29,9 @@ export const BINDING_VERSION = 'v1alpha2';
 export const RESOURCE_BINDING_PERMANENT_ID_LABEL = 'resourcebinding.karmada.io/permanent-id';
 export const CLUSTER_RESOURCE_BINDING_PERMANENT_ID_LABEL = 'clusterresourcebinding.karmada.io/permanent-id';
 export const BINDING_MANAGED_BY_LABEL = 'binding.karmada.io/managed-by';
+/** Set when a binding is made (by the detector, as Karmada's), so its Works go before it does. */
+export const BINDING_CONTROLLER_FINALIZER = 'karmada.io/binding-controller';
+export const CLUSTER_BINDING_CONTROLLER_FINALIZER = 'karmada.io/cluster-resource-binding-controller';
 
 export const BINDING_CONDITION_SCHEDULED = 'Scheduled';
 export const BINDING_CONDITION_FULLY_APPLIED = 'FullyApplied';

@@ -8,6 +8,8 @@ export const WORK_VERSION = 'v1alpha1';
 export { WORK_GROUP };
 
 export const WORK_PERMANENT_ID_LABEL = 'work.karmada.io/permanent-id';
+/** Set when a Work is made (as Karmada's binding step does), so its member copies go before it does. */
+export const EXECUTION_CONTROLLER_FINALIZER = 'karmada.io/execution-controller';
 export const WORK_NAMESPACE_ANNOTATION = 'work.karmada.io/namespace';
 export const WORK_NAME_ANNOTATION = 'work.karmada.io/name';
 /** Annotations on manifests listing the label and annotation keys the control plane owns in the member. */

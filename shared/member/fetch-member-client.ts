@@ -26,6 +26,7 @@ export class FetchMemberClient implements MemberClient {
     private readonly defaultTimeoutMs = DEFAULT_MEMBER_TIMEOUT_MS,
     /** Extra headers every request carries (the gateway's routing headers). */
     private readonly extraHeaders: Record<string, string> = {},
+    readonly watched = false,
   ) {
     this.cluster = endpoint.cluster;
   }

@@ -21,6 +21,8 @@ export class GatewayMemberClients implements MemberClients {
       this.gateway,
       DEFAULT_MEMBER_TIMEOUT_MS,
       { [GATEWAY_ENDPOINT_HEADER]: encodeGatewayEndpoint(route as MemberEndpoint), [GATEWAY_TIMEOUT_HEADER]: String(DEFAULT_MEMBER_TIMEOUT_MS) },
+      // The gateway's member watches follow what goes through it (cli/member-gateway).
+      true,
     );
   }
 }

@@ -68,6 +68,11 @@ export interface MemberEndpoint {
 
 export interface MemberClient {
   readonly cluster: string;
+  /**
+   * A Node side watches what this client places in the member and reports its changes, so
+   * work status arrives as events; the tick's poll is then only a safety net.
+   */
+  readonly watched?: boolean;
   /** Sends one request; resolves with any HTTP answer, rejects with MemberError('unreachable' | 'timeout') when none came. */
   request(req: MemberRequest): Promise<MemberResponse>;
 }

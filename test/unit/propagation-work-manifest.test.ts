@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { bindingName, bindingReferenceKey, workName } from '../../shared/binding/names.js';
 import { buildWorkManifest, CONFLICT_RESOLUTION_ANNOTATION, MANAGED_LABEL, TEMPLATE_GENERATION_ANNOTATION } from '../../shared/binding/work-manifest.js';
 import { detectorBindingSpec } from '../../shared/detector/binding-spec.js';
+import { templateSpecificationHash } from '../../shared/detector/specification-hash.js';
 import type { BindingSpec } from '../../shared/karmada/resource-binding.js';
 import type { Cluster } from '../../shared/karmada/cluster.js';
 import type { OverridePolicy } from '../../shared/karmada/override-policy.js';
@@ -167,6 +168,25 @@ describe('detector binding spec', () => {
     expect(spec.suspension).toBeUndefined();
     expect(spec.preserveResourcesOnDeletion).toBeUndefined();
     expect(spec.conflictResolution).toBe('Abort');
+  });
+
+  it('a status-only change of the template keeps the binding as it is; a spec or label change moves its resourceVersion', () => {
+    const stored = { ...nginx, metadata: { ...nginx.metadata, resourceVersion: '10', generation: 1 } } as KubeObject;
+    const previous = detectorBindingSpec(stored, policy, undefined);
+    const statusOnly = { ...stored, metadata: { ...stored.metadata, resourceVersion: '11' }, status: { replicas: 2, readyReplicas: 2 } } as KubeObject;
+    expect(templateSpecificationHash(statusOnly)).toBe(templateSpecificationHash(stored));
+    expect(templateSpecificationHash(stored)).toMatch(/^v1:sha256:[0-9a-f]{64}$/);
+    const same = templateSpecificationHash(statusOnly) === templateSpecificationHash(stored);
+    expect(detectorBindingSpec(statusOnly, policy, previous, { sameSpecification: same })).toEqual(previous);
+
+    const relabelled = { ...statusOnly, metadata: { ...statusOnly.metadata, resourceVersion: '12', labels: { tier: 'web' } } } as KubeObject;
+    expect(templateSpecificationHash(relabelled)).not.toBe(templateSpecificationHash(stored));
+    const scaled = { ...stored, metadata: { ...stored.metadata, resourceVersion: '13', generation: 2 }, spec: { ...(stored.spec as object), replicas: 5 } } as KubeObject;
+    const moved = detectorBindingSpec(scaled, policy, previous, { sameSpecification: templateSpecificationHash(scaled) === templateSpecificationHash(stored) });
+    expect(moved.resource.resourceVersion).toBe('13');
+    // A template deleted and made again under the same name is a new one, whatever its content.
+    const recreated = { ...statusOnly, metadata: { ...statusOnly.metadata, uid: 'other-uid' } } as KubeObject;
+    expect(detectorBindingSpec(recreated, policy, previous, { sameSpecification: true }).resource.resourceVersion).toBe('11');
   });
 
   it('a kind without replicas gets none', () => {

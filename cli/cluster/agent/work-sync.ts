@@ -12,7 +12,8 @@ import { manifestStatuses, type ManifestStatus } from '../../../shared/binding/w
 import { setCondition, type Condition, type ConditionInput } from '../../../shared/simulator/conditions.js';
 import { jsonEqual } from '../../../shared/json-equal.js';
 import { applyWork, removeWorkManifests } from '../../../cron/karmada/execution-apply.js';
-import { appliedAtGeneration, EXECUTION_CONTROLLER_FINALIZER } from '../../../cron/karmada/execution.js';
+import { appliedAtGeneration } from '../../../cron/karmada/execution.js';
+import { EXECUTION_CONTROLLER_FINALIZER } from '../../../shared/karmada/work.js';
 import { isKubeApiError, type KubeClient } from '../kube-client.js';
 import { executionNamespace } from '../names.js';
 import type { MemberResolver } from './member-resolver.js';
