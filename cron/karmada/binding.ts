@@ -20,7 +20,10 @@ import { buildWorkManifest, BINDING_NAME_ANNOTATION, BINDING_NAMESPACE_ANNOTATIO
 import { jsonEqual } from '../../shared/json-equal.js';
 import { purgesDirectly } from '../../shared/failover/eviction-task.js';
 import { preservedLabelsFor } from '../../shared/failover/preserved-label-state.js';
-import { createObject, isDeleting, keyOf, removeObject, writeObject, writeSpec, splitNamespacedName, type Resource } from '../object-writes.js';
+import { createObject, forEachLimited, isDeleting, keyOf, removeObject, writeObject, writeSpec, splitNamespacedName, type Resource } from '../object-writes.js';
+
+/** Works of one binding written at once (one per cluster; a round trip each). */
+const WORK_WRITES_IN_PARALLEL = 8;
 import { executionNamespace } from './cluster.js';
 import { CLUSTERS, CLUSTER_OVERRIDE_POLICIES, CLUSTER_RESOURCE_BINDINGS, OVERRIDE_POLICIES, RESOURCE_BINDINGS, WORKS } from './resources.js';
 
@@ -101,14 +104,16 @@ async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<Rec
   const wanted = new Set<string>();
   const suspension = binding.spec.suspension;
   let waiting = false;
+  const spec = binding.spec;
   // A dependency's attached binding goes wherever the bindings needing it go (requiredBy).
-  for (const target of bindingTargetClusters(binding.spec)) {
+  // Each cluster's Work is independent of the others': they are written side by side.
+  await forEachLimited(bindingTargetClusters(spec), WORK_WRITES_IN_PARALLEL, async (target) => {
     const cluster = clusters.get(target.name);
-    if (!cluster) continue;
+    if (!cluster) return;
     const ns = executionNamespace(target.name);
     wanted.add(ns);
-    const { manifest, workAnnotations } = buildWorkManifest({ template, spec: binding.spec, cluster, clusterOverridePolicies: cops, overridePolicies: ops });
-    const preserved = preservedLabelsFor(binding.spec, target.name);
+    const { manifest, workAnnotations } = buildWorkManifest({ template, spec, cluster, clusterOverridePolicies: cops, overridePolicies: ops });
+    const preserved = preservedLabelsFor(spec, target.name);
     if (Object.keys(preserved).length) manifest.metadata = { ...manifest.metadata, labels: { ...(manifest.metadata.labels ?? {}), ...preserved } };
     let current = existing.find((w) => w.metadata.namespace === ns && w.metadata.name === wName);
     if (!current) {
@@ -117,7 +122,7 @@ async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<Rec
       const other = (await ctx.store.get(keyOf(WORKS, ns, wName))) as Work | undefined;
       if (other && isDeleting(other as KubeObject)) {
         waiting = true;
-        continue;
+        return;
       }
       if (other) current = { ...other, metadata: { ...other.metadata, ownerReferences: other.metadata.ownerReferences?.filter((o) => !o.controller) } } as Work;
       if (current && !current.metadata.ownerReferences?.length) delete current.metadata.ownerReferences;
@@ -133,19 +138,19 @@ async function reconcileBinding(ctx: ReconcileContext, key: string): Promise<Rec
       ...(r === RESOURCE_BINDINGS ? { [BINDING_NAME_ANNOTATION]: name, [BINDING_NAMESPACE_ANNOTATION]: namespace } : { [CLUSTER_BINDING_NAME_ANNOTATION]: name }),
       ...workAnnotations,
     };
-    const spec = {
+    const workSpec = {
       workload: { manifests: [stamped] },
       ...(suspended ? { suspendDispatching: true } : {}),
-      ...(binding.spec.preserveResourcesOnDeletion ? { preserveResourcesOnDeletion: true } : {}),
+      ...(spec.preserveResourcesOnDeletion ? { preserveResourcesOnDeletion: true } : {}),
     };
     if (!current) {
-      await createObject(ctx, WORKS, { apiVersion: `${WORK_GROUP}/${WORK_VERSION}`, kind: 'Work', metadata: { name: wName, namespace: ns, finalizers: [EXECUTION_CONTROLLER_FINALIZER], labels, annotations }, spec } as KubeObject);
-      continue;
+      await createObject(ctx, WORKS, { apiVersion: `${WORK_GROUP}/${WORK_VERSION}`, kind: 'Work', metadata: { name: wName, namespace: ns, finalizers: [EXECUTION_CONTROLLER_FINALIZER], labels, annotations }, spec: workSpec } as KubeObject);
+      return;
     }
-    const next = { ...current, metadata: { ...current.metadata, labels, annotations }, spec };
+    const next = { ...current, metadata: { ...current.metadata, labels, annotations }, spec: workSpec };
     const read = existing.includes(current) ? current : ((await ctx.store.get(keyOf(WORKS, ns, wName))) as Work);
     if (!jsonEqual(next, read)) await writeSpec(ctx, WORKS, read as KubeObject, next as KubeObject);
-  }
+  });
   // A cluster still being evicted from keeps its Work until the eviction task is done.
   // Directly purges at once (Karmada's ObtainBindingSpecExistingClusters).
   const evicting = new Set((binding.spec.gracefulEvictionTasks ?? []).filter((t) => !purgesDirectly(t)).map((t) => executionNamespace(t.fromCluster)));

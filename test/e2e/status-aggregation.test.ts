@@ -288,7 +288,9 @@ spec:
 
   it('S27 writes nothing once the members are steady: the global revision stops rising with workloads running', async () => {
     const revision = async () => Number(json<{ metadata: { resourceVersion: string } }>(await k.cp.kubectl(['get', '--raw', '/api/v1/namespaces?limit=1'])).metadata.resourceVersion);
-    // Steady: a window of several cron ticks (1 s here) with no write at all.
+    // Converged first (a busy machine can leave real members' pods starting for a while),
+    // then steady: a window of several cron ticks (1 s here) with no write at all.
+    await eventually('s27-deploy ready on the control plane', async () => ((await cpGet(k, 'deployment', 's27-deploy')).status?.readyReplicas === 4 ? true : undefined), 90_000);
     const quiet = await eventually(
       'a quiet window',
       async () => {
