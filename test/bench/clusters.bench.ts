@@ -32,7 +32,7 @@ const readyCount = (l: ClusterList) => l.items.filter((c) => c.status?.condition
 async function run(n: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-clusters-bench-'));
   const started = Date.now();
-  const up = spawnUp(['--data-dir', join(dir, 'data'), '--port', process.env.BENCH_PORT ?? String(10_000 + Math.floor(Math.random() * 3000)), '--members', String(n)]);
+  const up = spawnUp(['--data-dir', join(dir, 'data'), '--port', process.env.BENCH_PORT ?? String(10_000 + Math.floor(Math.random() * 3000)), '--members', String(n), '--ready-timeout', String(Math.max(90, n))]);
   try {
     const { port, kubeconfig } = await up.running(30 * 60_000);
     const cfg = parse(readFileSync(kubeconfig, 'utf8')) as { users: Array<{ user: { token: string } }> };
