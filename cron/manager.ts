@@ -72,6 +72,14 @@ export class ControllerManager {
     this.ctx = this.base;
   }
 
+  /** Adds many keys in one write, with one wake message per reconciler. */
+  async enqueueMany(keys: ReadonlyArray<{ reconciler: string; key: string }>): Promise<void> {
+    const now = this.now();
+    await addKeys(this.opts.store.client, keys.map((k) => ({ ...k, readyAt: now })));
+    for (const k of keys) runtimeMetrics.adds.inc(queueLabels(k.reconciler));
+    for (const reconciler of new Set(keys.map((k) => k.reconciler))) await this.opts.queue?.send({ kind: 'wake', reconciler }, { delaySeconds: 0 });
+  }
+
   private processor(budgetMs?: number): QueueProcessor {
     const queue = this.opts.queue;
     return new QueueProcessor({
@@ -94,8 +102,8 @@ export class ControllerManager {
    * running, however long that takes (tests, the member host's drain). What comes due later
    * is left to its delayed message (or the tick).
    */
-  async dispatch(hint?: Iterable<string>): Promise<DispatchResult> {
-    return this.run(hint, Infinity);
+  async dispatch(hint?: Iterable<string>, budgetMs = Infinity): Promise<DispatchResult> {
+    return this.run(hint, budgetMs);
   }
 
   /** One invocation's share: a queue consumer or a tick stops claiming after the runtime's budget (25 s). */

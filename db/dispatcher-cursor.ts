@@ -11,6 +11,15 @@ export async function readCursor(client: Client): Promise<number> {
   return Number(rs.rows[0]?.value ?? 0);
 }
 
+/** The cursor and the change log's head in one read: what every fan-out poll starts with. */
+export async function readCursorAndHead(client: Client): Promise<{ cursor: number; head: number }> {
+  const rs = await client.execute({
+    sql: `SELECT (SELECT value FROM meta WHERE key = :k) AS cursor, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS head`,
+    args: { k: CURSOR },
+  });
+  return { cursor: Number(rs.rows[0]?.cursor ?? 0), head: Number(rs.rows[0]?.head ?? 0) };
+}
+
 /** A SQL predicate true while the cursor is still `at`: what the fan-out's adds are conditional on. */
 export function cursorIs(at: number): { sql: string; args: InValue[] } {
   return { sql: `COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${CURSOR}'), 0) = ?`, args: [at] };

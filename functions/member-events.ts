@@ -9,7 +9,8 @@ import { DRIFT_PREFIX, EXECUTION } from '../cron/karmada/execution.js';
 
 export { MEMBER_EVENTS_PATH };
 
-export type Enqueue = (reconciler: string, key: string) => Promise<void>;
+/** Adds keys to the reconcilers' queues, all in one write. */
+export type Enqueue = (keys: ReadonlyArray<{ reconciler: string; key: string }>) => Promise<void>;
 
 function status(code: number, reason: string, message: string): Response {
   return new Response(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }), {
@@ -43,8 +44,11 @@ export async function handleMemberEvents(request: Request, adminTokenSha256: str
   const { workStatus, drift } = parsed.data;
   const driftSet = new Set(drift);
   // A drifted Work is applied again, and that apply writes its statuses too.
-  for (const k of drift) await enqueue(EXECUTION, `${DRIFT_PREFIX}${k}`);
-  for (const k of new Set(workStatus)) if (!driftSet.has(k)) await enqueue(WORK_STATUS, k);
+  const keys = [
+    ...[...new Set(drift)].map((k) => ({ reconciler: EXECUTION, key: `${DRIFT_PREFIX}${k}` })),
+    ...[...new Set(workStatus)].filter((k) => !driftSet.has(k)).map((k) => ({ reconciler: WORK_STATUS, key: k })),
+  ];
+  if (keys.length) await enqueue(keys);
   if (wake && (workStatus.length || drift.length)) wake([...(drift.length ? [EXECUTION] : []), ...(workStatus.length ? [WORK_STATUS] : [])]);
   return new Response(JSON.stringify({ workStatus: workStatus.length, drift: drift.length }), { status: 202, headers: { 'content-type': 'application/json' } });
 }

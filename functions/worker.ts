@@ -104,6 +104,40 @@ function memberClients(env: Env): GatewayMemberClients {
 // counts its own requests (a Cloudflare deploy runs many; the bound is per isolate).
 const limiter = new RequestLimiter();
 
+/**
+ * Member events arrive every few milliseconds under load; each used to start its own run of
+ * the queues, and a dozen runs side by side polled the change log for one another. One runs
+ * per isolate: events that arrive meanwhile only ask it (or the run after it) to look again,
+ * since a running pass finds new keys on its next poll and one about to end runs once more.
+ */
+const eventDispatch = { running: false, again: false };
+const EVENT_DISPATCH_BUDGET_MS = 25_000;
+function dispatchForEvents(manager: ControllerManager, names: readonly string[], ctx: ExecutionContext): void {
+  if (eventDispatch.running) {
+    eventDispatch.again = true;
+    return;
+  }
+  eventDispatch.running = true;
+  ctx.waitUntil(
+    (async () => {
+      try {
+        let hint: readonly string[] | undefined = names;
+        const started = Date.now();
+        do {
+          eventDispatch.again = false;
+          // Within what waitUntil grants after the answer (30 s on Workers); the queue carries on after.
+          await manager.dispatch(hint, Math.max(0, EVENT_DISPATCH_BUDGET_MS - (Date.now() - started)));
+          hint = undefined;
+        } while (eventDispatch.again && Date.now() - started < EVENT_DISPATCH_BUDGET_MS);
+      } catch {
+        // The keys are durable: the queue's wake messages and the tick pick them up.
+      } finally {
+        eventDispatch.running = false;
+      }
+    })(),
+  );
+}
+
 // Bootstrap is idempotent; remembering success per isolate only saves round trips.
 let bootstrapped = false;
 async function bootstrap(store: Store): Promise<void> {
@@ -117,7 +151,7 @@ export default {
     // The Node side's member watches report here (see functions/member-events.ts).
     if (isMemberEventsRequest(request)) {
       const manager = await managerFor(env, ctx);
-      return handleMemberEvents(request, env.ADMIN_TOKEN_SHA256, (r, k) => manager.ctx.enqueue(r, k), (names) => ctx.waitUntil(manager.dispatch(names).catch(() => undefined)));
+      return handleMemberEvents(request, env.ADMIN_TOKEN_SHA256, (keys) => manager.enqueueMany(keys), (names) => dispatchForEvents(manager, names, ctx));
     }
     const store = storeFor(env, ctx);
     await bootstrap(store);

@@ -1,6 +1,6 @@
 import type { Client } from '@libsql/client';
 import type { LoggedChange, Store } from '../../db/store.js';
-import { commitFanOutPage, readCursor } from '../../db/dispatcher-cursor.js';
+import { commitFanOutPage, readCursorAndHead } from '../../db/dispatcher-cursor.js';
 import type { QueueAdd } from '../../db/work-queue.js';
 import type { Reconciler } from '../reconciler.js';
 import { queueLabels, runtimeMetrics } from './metrics.js';
@@ -45,9 +45,10 @@ export async function fanOut(
 ): Promise<FanOutResult> {
   const pageSize = opts.pageSize ?? 500;
   const maxChanges = opts.maxChanges ?? 20_000;
-  let cursor = await readCursor(client);
+  const start = await readCursorAndHead(client);
+  let cursor = start.cursor;
   const result: FanOutResult = { cursor, changes: 0, adds: 0, woken: new Set() };
-  if ((await store.currentRevision()) <= cursor) return result;
+  if (start.head <= cursor) return result;
   while (result.changes < maxChanges) {
     const page = await store.changeLog(cursor, pageSize);
     if (page.length === 0) break;

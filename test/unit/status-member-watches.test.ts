@@ -265,7 +265,7 @@ describe('the worker route', () => {
     const res = await handleMemberEvents(
       post({ workStatus: ['karmada-es-member1/a-1', 'karmada-es-member1/a-1', 'karmada-es-member2/b-2'], drift: ['karmada-es-member2/b-2'] }),
       await sha256Hex(token),
-      async (r, k) => void queued.push(`${r} ${k}`),
+      async (keys) => void queued.push(...keys.map((x) => `${x.reconciler} ${x.key}`)),
       (names) => woken.push(...names),
     );
     expect(res.status).toBe(202);
@@ -276,7 +276,7 @@ describe('the worker route', () => {
 
   it('refuses anyone but the admin, and keys outside the execution namespaces', async () => {
     const queued: string[] = [];
-    const enqueue = async (r: string, k: string) => void queued.push(`${r} ${k}`);
+    const enqueue = async (keys: ReadonlyArray<{ reconciler: string; key: string }>) => void queued.push(...keys.map((x) => `${x.reconciler} ${x.key}`));
     const sha = await sha256Hex(token);
     expect((await handleMemberEvents(post({ workStatus: [] }, 'Bearer wrong'), sha, enqueue)).status).toBe(401);
     expect((await handleMemberEvents(post({ workStatus: [] }, ''), sha, enqueue)).status).toBe(401);
