@@ -121,8 +121,10 @@ async function run(n: number): Promise<void> {
     await until(`template READY ${n}/${n}`, () => cpReady === n, 30 * 60_000);
     const setupS = (Date.now() - setupStart) / 1000;
 
-    // Quiet window: everything runs, nothing changes.
-    await new Promise((r) => setTimeout(r, 5000));
+    // Quiet window: everything runs, nothing changes. The Clusters' resource summaries (the
+    // new pods' requests) catch up at their next full look, within one status-update period
+    // (10 s) plus a tick (5 s): the window starts after that.
+    await new Promise((r) => setTimeout(r, 16_000));
     const revision = async () => Number((await call<{ metadata: { resourceVersion: string } }>(cp, '/api/v1/namespaces?limit=1')).metadata.resourceVersion);
     const rev0 = await revision();
     await new Promise((r) => setTimeout(r, QUIET_S * 1000));
