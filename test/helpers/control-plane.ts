@@ -2,6 +2,7 @@
 // and the real kubectl against it.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { accessSync, constants, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -165,6 +166,32 @@ function track(child: ChildProcess): void {
   });
 }
 
+/** Whether nothing listens on `port` of the loopback address right now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ host: '127.0.0.1', port, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first of `size` free ports in a row, below the OS's ephemeral range (32768 and up on
+ * Linux). Members listen on the ports after the API's; when the OS picked the API's port from
+ * the ephemeral range, any outgoing connection could take a neighbour between `up` checking
+ * it and a member binding it (seen: a real member's kube-apiserver failing to bind).
+ * 0 (let `up` pick) if no such block turns up.
+ */
+async function freePortBlock(size: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 15_000 + Math.floor(Math.random() * (32_000 - 15_000 - size));
+    let free = true;
+    for (let p = base; p < base + size && free; p++) free = await portFree(p);
+    if (free) return base;
+  }
+  return 0;
+}
+
 export async function startControlPlane(options: StartOptions = {}): Promise<ControlPlane> {
   const scratch = mkdtempSync(join(tmpdir(), 'flotilla-e2e-'));
   const dataDir = options.dataDir ?? join(scratch, 'data');
@@ -173,7 +200,9 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
   const kubectlPath = kubectlBinary();
 
   let up: UpProcess;
-  let port = options.port ?? 0;
+  // Room for the members asked for, and for a restart with a few more.
+  const memberCount = (options.members ?? 0) + (options.realMembers ?? 0);
+  let port = options.port ?? (await freePortBlock(Math.max(memberCount, 6) + 1));
   let kubeconfig = '';
   let members = options.members ?? 0;
 
