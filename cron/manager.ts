@@ -53,12 +53,7 @@ export class ControllerManager {
   constructor(private readonly opts: ManagerOptions) {
     this.now = opts.now ?? Date.now;
     this.resyncState = opts.resyncState ?? new Map();
-    const enqueue = async (reconciler: string, key: string, delayMs = 0): Promise<void> => {
-      const delay = Math.max(0, delayMs);
-      await addKeys(opts.store.client, [{ reconciler, key, readyAt: this.now() + delay }]);
-      runtimeMetrics.adds.inc(queueLabels(reconciler));
-      await opts.queue?.send({ kind: 'wake', reconciler }, { delaySeconds: Math.ceil(delay / 1000) });
-    };
+    const enqueue = (reconciler: string, key: string, delayMs = 0): Promise<void> => this.enqueueMany([{ reconciler, key }], delayMs);
     this.base = {
       store: opts.store,
       registry: opts.registry,
@@ -72,12 +67,13 @@ export class ControllerManager {
     this.ctx = this.base;
   }
 
-  /** Adds many keys in one write, with one wake message per reconciler. */
-  async enqueueMany(keys: ReadonlyArray<{ reconciler: string; key: string }>): Promise<void> {
-    const now = this.now();
-    await addKeys(this.opts.store.client, keys.map((k) => ({ ...k, readyAt: now })));
+  /** Adds keys (due after `delayMs`) in one write, with one wake message per reconciler. */
+  async enqueueMany(keys: ReadonlyArray<{ reconciler: string; key: string }>, delayMs = 0): Promise<void> {
+    const delay = Math.max(0, delayMs);
+    const readyAt = this.now() + delay;
+    await addKeys(this.opts.store.client, keys.map((k) => ({ ...k, readyAt })));
     for (const k of keys) runtimeMetrics.adds.inc(queueLabels(k.reconciler));
-    for (const reconciler of new Set(keys.map((k) => k.reconciler))) await this.opts.queue?.send({ kind: 'wake', reconciler }, { delaySeconds: 0 });
+    for (const reconciler of new Set(keys.map((k) => k.reconciler))) await this.opts.queue?.send({ kind: 'wake', reconciler }, { delaySeconds: Math.ceil(delay / 1000) });
   }
 
   private processor(budgetMs?: number): QueueProcessor {

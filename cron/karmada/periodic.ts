@@ -33,5 +33,6 @@ export async function karmadaPeriodic(ctx: ReconcileContext): Promise<void> {
   });
   await pollWorkStatuses(ctx, (c) => due.has(c.metadata.name ?? ''));
   for (const name of due) lastFullLook.set(name, now);
-  for (const name of lastFullLook.keys()) if (!names.includes(name)) lastFullLook.delete(name);
+  const present = new Set(names);
+  for (const name of lastFullLook.keys()) if (!present.has(name)) lastFullLook.delete(name);
 }

@@ -123,7 +123,7 @@ export class QueueProcessor {
       // Look for new changes and new work: at the start, then while anything runs or waits.
       // A finished reconcile's writes are looked for sooner while few keys run (a chain of hops,
       // the quick start); a busy loop keeps the full interval, so one fan-out covers many writes.
-      const interval = this.changedSinceFanOut && this.running.size <= FAST_POLL_MAX_RUNNING ? Math.min(pollMs, FAST_POLL_MS) : pollMs;
+      const interval = this.fastPoll() ? Math.min(pollMs, FAST_POLL_MS) : pollMs;
       if (within && Date.now() - lastPoll >= interval && (first || this.running.size > 0 || this.localRetries.length > 0)) {
         lastPoll = Date.now();
         if (o.fanOut) {
@@ -207,11 +207,16 @@ export class QueueProcessor {
       }
       if (this.acks.length + this.adds.length >= 64) continue;
       const lingering = this.acks.length + this.adds.length > 0 ? Math.max(0, this.pendingSince + pollMs - Date.now()) : pollMs;
-      const nextPoll = this.changedSinceFanOut && this.running.size <= FAST_POLL_MAX_RUNNING ? Math.max(0, lastPoll + FAST_POLL_MS - Date.now()) : pollMs;
+      const nextPoll = this.fastPoll() ? Math.max(0, lastPoll + FAST_POLL_MS - Date.now()) : pollMs;
       await this.waitForProgress(Math.min(pollMs, lingering, nextPoll));
     }
     await this.sendWakes(within);
     return this.result;
+  }
+
+  /** A write since the last fan-out, and few keys running: look at the change log soon. */
+  private fastPoll(): boolean {
+    return this.changedSinceFanOut && this.running.size <= FAST_POLL_MAX_RUNNING;
   }
 
   private readonly readyCache = new Map<ClaimedKey, ReturnType<typeof createBatchCache>>();
