@@ -220,10 +220,15 @@ export async function startRealCluster(opts: RealClusterOptions): Promise<RealCl
       '--use-service-account-credentials=false',
       // nodelifecycle stays on: it lifts the not-ready taint admission puts on every new node.
       '--controllers=*,-nodeipam,-cloud-node-lifecycle,-route,-service',
+      // The nodes are kwok's: a heartbeat late because a loaded laptop starved kwok says
+      // nothing about the workloads, yet after the default 50 s the node would turn NotReady,
+      // take new pods no more and evict the old. Two minutes rides out such a stall; a kwok
+      // that stopped for good still shows after that.
+      '--node-monitor-grace-period=2m',
       '--v=0',
     ]);
     start('kube-scheduler', opts.binaries.kubeScheduler, [`--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--secure-port=0', '--v=0']);
-    start('kwok', opts.binaries.kwok, [`--kubeconfig=${kubeconfig}`, '--manage-all-nodes=true', '--server-address=', '--v=0']);
+    start('kwok', opts.binaries.kwok, [`--kubeconfig=${kubeconfig}`, '--manage-all-nodes=true', '--node-lease-duration-seconds=40', '--server-address=', '--v=0']);
 
     for (const n of opts.nodes ?? [{ name: `${opts.name}-node-1`, cpu: '8', memory: '32Gi', pods: '110' }]) {
       const node = {

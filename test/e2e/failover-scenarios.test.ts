@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { kubectlOk } from '../helpers/control-plane.js';
-import { eventually, json, startKarmadaPlane, type KarmadaPlane } from '../helpers/karmada-e2e.js';
+import { eventually, eventuallyExplained, json, startKarmadaPlane, type KarmadaPlane } from '../helpers/karmada-e2e.js';
 import { memberLane } from '../helpers/members.js';
 
 interface Binding {
@@ -84,6 +84,21 @@ describe(`failover on ${memberLane()} members`, () => {
     const r = await k.member(member, ['get', 'deployment', name, '-n', 'default', '-o', 'json'], { allowFail: true });
     return r.code === 0 && (json<{ status?: { readyReplicas?: number } }>(r).status?.readyReplicas ?? 0) >= 1;
   };
+  /** Waits until `name` has a ready replica in `member`; on timeout, says what the member and the Work show. */
+  const becomesReady = (member: string, name: string): Promise<true> =>
+    eventuallyExplained(`${name} ready in ${member}`, async () => ((await readyIn(member, name)) ? true : undefined), async () => {
+      const show = async (args: string[], on: 'member' | 'cp' = 'member'): Promise<string> => {
+        const r = on === 'member' ? await k.member(member, args, { allowFail: true }) : await k.cp.kubectl(args, { allowFail: true });
+        return `$ kubectl ${args.join(' ')} (${on === 'member' ? member : 'control plane'})\n${r.stdout}${r.stderr}`;
+      };
+      return [
+        await show(['get', 'deployment,replicaset,pods', '-n', 'default', '-l', `app=${name}`, '-o', 'wide']),
+        await show(['get', 'nodes', '-o', 'wide']),
+        await show(['get', 'events', '-n', 'default', '--sort-by=.lastTimestamp']),
+        await show(['get', 'work', '-A', '-o', 'wide'], 'cp'),
+        await show(['get', 'rb', `${name}-deployment`, '-n', 'default', '-o', 'yaml'], 'cp'),
+      ].join('\n');
+    });
   const existsIn = async (member: string, name: string): Promise<boolean> =>
     (await k.member(member, ['get', 'deployment', name, '-n', 'default'], { allowFail: true })).code === 0;
   const events = async (): Promise<KEvent[]> => json<{ items: KEvent[] }>(await k.cp.kubectl(['get', 'events', '-A', '-o', 'json'])).items;
@@ -95,7 +110,7 @@ describe(`failover on ${memberLane()} members`, () => {
       const b = await binding(name).catch(() => undefined);
       return b?.spec.clusters?.length === 1 ? b.spec.clusters[0]!.name : undefined;
     });
-    await eventually(`${name} ready in ${at}`, async () => ((await readyIn(at, name)) ? true : undefined));
+    await becomesReady(at, name);
     return at;
   }
 
@@ -124,7 +139,7 @@ describe(`failover on ${memberLane()} members`, () => {
       const t = b.spec.clusters?.[0]?.name;
       return t && t !== from ? t : undefined;
     });
-    await eventually(`ready in ${to}`, async () => ((await readyIn(to, 'hand')) ? true : undefined));
+    await becomesReady(to, 'hand');
     await eventually(`gone from ${from}`, async () => ((await existsIn(from, 'hand')) ? undefined : true));
     const ev = await eventually('an Event saying what moved', async () => (await events()).find((e) => e.reason === 'EvictWorkloadFromClusterSucceed' && e.involvedObject.name === 'hand-deployment'));
     expect(ev.message).toContain(`from cluster ${from}`);
@@ -155,7 +170,7 @@ describe(`failover on ${memberLane()} members`, () => {
         const t = (await binding('dead')).spec.clusters?.[0]?.name;
         return t && t !== from ? t : undefined;
       });
-      await eventually(`ready in ${to}`, async () => ((await readyIn(to, 'dead')) ? true : undefined));
+      await becomesReady(to, 'dead');
       const done = await eventually('the graceful eviction finished', async () =>
         (await events()).find((e) => e.reason === 'GracefulEvictionTaskDone' && e.involvedObject.name === 'dead-deployment'),
       );
@@ -211,7 +226,7 @@ describe(`failover on ${memberLane()} members`, () => {
         const t = (await binding('braked')).spec.clusters?.[0]?.name;
         return t && t !== from ? t : undefined;
       }, 90_000);
-      await eventually(`ready in ${to}`, async () => ((await readyIn(to, 'braked')) ? true : undefined));
+      await becomesReady(to, 'braked');
       expect((await events()).some((e) => e.reason === 'EvictionResumed')).toBe(true);
     } finally {
       for (const [m, endpoint] of endpoints) await kubectlOk(k.cp, ['patch', 'cluster', m, '--type=merge', '-p', JSON.stringify({ spec: { apiEndpoint: endpoint } })]);
@@ -234,7 +249,7 @@ describe(`failover on ${memberLane()} members`, () => {
         const t = (await binding('sick')).spec.clusters?.[0]?.name;
         return t && t !== from ? t : undefined;
       });
-      await eventually(`ready in ${to}`, async () => ((await readyIn(to, 'sick')) ? true : undefined));
+      await becomesReady(to, 'sick');
       await eventually(`gone from ${from}`, async () => ((await existsIn(from, 'sick')) ? undefined : true));
       const ev = (await events()).find((e) => e.reason === 'EvictWorkloadFromClusterSucceed' && e.involvedObject.name === 'sick-deployment');
       expect(ev?.message).toContain('ApplicationFailure');

@@ -51,6 +51,19 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
+/**
+ * `eventually`, and when the deadline passes, the error carries what `explain` finds then
+ * (the member's objects, nodes and events), so a failure on a loaded CI machine says why.
+ */
+export async function eventuallyExplained<T>(what: string, probe: () => Promise<T | undefined>, explain: () => Promise<string>, timeoutMs = 60_000): Promise<T> {
+  try {
+    return await eventually(what, probe, timeoutMs);
+  } catch (err) {
+    const why = await explain().catch((e: Error) => `(explaining failed: ${e.message})`);
+    throw new Error(`${(err as Error).message}\n${why}`);
+  }
+}
+
 /** Parses `kubectl get … -o json` output. */
 export function json<T = Record<string, unknown>>(r: KubectlResult): T {
   return JSON.parse(r.stdout) as T;
