@@ -3,7 +3,8 @@
 // one statement over many keys, and callers batch them, so the queue's cost per reconcile is a
 // fraction of a round trip.
 
-import type { Client, InStatement, InValue } from '@libsql/client';
+import type { InStatement, InValue } from '@libsql/client';
+import type { SqlClient } from './sql-client.js';
 
 /** A key to put on a reconciler's queue, runnable from `readyAt` (ms since epoch). */
 export interface QueueAdd {
@@ -62,7 +63,7 @@ export function addStatements(adds: readonly QueueAdd[], onlyIf?: { sql: string;
   }));
 }
 
-export async function addKeys(client: Client, adds: readonly QueueAdd[]): Promise<void> {
+export async function addKeys(client: SqlClient, adds: readonly QueueAdd[]): Promise<void> {
   if (adds.length === 0) return;
   await client.batch(addStatements(adds), 'write');
 }
@@ -73,7 +74,7 @@ export async function addKeys(client: Client, adds: readonly QueueAdd[]): Promis
  * anew, and the old holder's fence no longer matches anything it might acknowledge.
  */
 export function claimKeys(
-  client: Client,
+  client: SqlClient,
   wants: ReadonlyArray<{ reconciler: string; limit: number }>,
   now: number,
   leaseMs: number,
@@ -116,7 +117,7 @@ export function ackStatements(acks: readonly Ack[], now: number): InStatement[] 
   return out;
 }
 
-export async function ackKeys(client: Client, acks: readonly Ack[], now: number): Promise<void> {
+export async function ackKeys(client: SqlClient, acks: readonly Ack[], now: number): Promise<void> {
   if (acks.length === 0) return;
   await client.batch(ackStatements(acks, now), 'write');
 }
@@ -151,7 +152,7 @@ function claimStatements(wants: ReadonlyArray<{ reconciler: string; limit: numbe
  * it, everything it says holds.
  */
 export async function exchange(
-  client: Client,
+  client: SqlClient,
   round: {
     acks?: readonly Ack[];
     renew?: readonly ClaimRef[];
@@ -183,7 +184,7 @@ export async function exchange(
 }
 
 /** Per reconciler: how many keys are claimable now. A read: an idle sweep writes nothing. */
-export async function claimableCounts(client: Client, now: number): Promise<Map<string, number>> {
+export async function claimableCounts(client: SqlClient, now: number): Promise<Map<string, number>> {
   const rs = await client.execute({
     sql: `SELECT reconciler, COUNT(*) AS n FROM work_queue
           WHERE (claim_expires IS NULL AND ready_at <= :now) OR claim_expires < :now GROUP BY reconciler`,
@@ -193,7 +194,7 @@ export async function claimableCounts(client: Client, now: number): Promise<Map<
 }
 
 /** The earliest time anything becomes claimable (a waiting key's ready time or a claim's expiry). */
-export async function nextDueAt(client: Client): Promise<number | undefined> {
+export async function nextDueAt(client: SqlClient): Promise<number | undefined> {
   const rs = await client.execute(
     `SELECT MIN(t) AS t FROM (SELECT MIN(ready_at) AS t FROM work_queue WHERE claim_expires IS NULL
                                UNION ALL SELECT MIN(claim_expires) FROM work_queue WHERE claim_expires IS NOT NULL)`,
@@ -212,7 +213,7 @@ export interface QueueGauge {
   longestRunningMs: number;
 }
 
-export async function queueGauges(client: Client, now: number): Promise<QueueGauge[]> {
+export async function queueGauges(client: SqlClient, now: number): Promise<QueueGauge[]> {
   const rs = await client.execute({
     sql: `SELECT reconciler,
             SUM(CASE WHEN claim_expires IS NULL THEN 1 ELSE 0 END) AS depth,
@@ -233,7 +234,7 @@ export async function queueGauges(client: Client, now: number): Promise<QueueGau
 
 /** Every entry of one reconciler's queue (tests, and `flotilla` diagnostics). */
 export async function queueEntries(
-  client: Client,
+  client: SqlClient,
   reconciler?: string,
 ): Promise<Array<{ reconciler: string; key: string; readyAt: number; claimed: boolean; dirty: boolean; failures: number }>> {
   const rs = await client.execute({
