@@ -11,23 +11,12 @@
 
 import type { ReconcileContext } from '../reconciler.js';
 import { controllerSettings } from '../../shared/controller-settings.js';
-import { fnv32a } from '../../shared/simulator/hash.js';
 import { forEachLimited } from '../object-writes.js';
 import { clusterNames, reconcileCluster } from './cluster.js';
 import { pollWorkStatuses } from './work-status.js';
 
 /** When this isolate last took a full look at each cluster; a new isolate starts with one. */
 const lastFullLook = new Map<string, number>();
-
-/**
- * Clusters joined together would otherwise all be due on the same tick for good, and that
- * tick's burst of discovery, Node and Pod lists is what a template being propagated meanwhile
- * waits behind. After its first look, each cluster's next one is moved earlier by a share of
- * the period fixed by its name, so the fleet's looks spread over the period's ticks.
- */
-export function staggered(name: string, now: number, every: number, first: boolean): number {
-  return first ? now - (fnv32a(name) % every) : now;
-}
 
 export async function karmadaPeriodic(ctx: ReconcileContext): Promise<void> {
   if (!ctx.members) return;
@@ -43,7 +32,7 @@ export async function karmadaPeriodic(ctx: ReconcileContext): Promise<void> {
     }
   });
   await pollWorkStatuses(ctx, (c) => due.has(c.metadata.name ?? ''));
-  for (const name of due) lastFullLook.set(name, staggered(name, now, every, !lastFullLook.has(name)));
+  for (const name of due) lastFullLook.set(name, now);
   const present = new Set(names);
   for (const name of lastFullLook.keys()) if (!present.has(name)) lastFullLook.delete(name);
 }
