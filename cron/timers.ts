@@ -1,6 +1,6 @@
+import type { Client } from '@libsql/client';
 import { addKeys } from '../db/work-queue.js';
 import type { QueueProducer } from './queue.js';
-import type { SqlClient } from '../db/sql-client.js';
 
 /**
  * Puts a key on a reconciler's queue from `now + delayMs`, and sends the delayed message that
@@ -8,7 +8,7 @@ import type { SqlClient } from '../db/sql-client.js';
  * as Cloudflare's) is the fast path, and the tick's sweep covers one that never comes.
  */
 export async function armTimer(
-  client: SqlClient,
+  client: Client,
   queue: QueueProducer | undefined,
   t: { reconciler: string; key: string; delayMs: number; now: number },
 ): Promise<void> {

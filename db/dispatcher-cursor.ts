@@ -1,19 +1,18 @@
 // The change-log fan-out's cursor: the last revision whose changes are on the work queues.
 // Kept in `meta`; compaction never trims past it.
 
-import type { InStatement, InValue } from '@libsql/client';
+import type { Client, InStatement, InValue } from '@libsql/client';
 import { addStatements, type QueueAdd } from './work-queue.js';
-import type { SqlClient } from './sql-client.js';
 
 const CURSOR = 'dispatcher_cursor';
 
-export async function readCursor(client: SqlClient): Promise<number> {
+export async function readCursor(client: Client): Promise<number> {
   const rs = await client.execute({ sql: `SELECT value FROM meta WHERE key = :k`, args: { k: CURSOR } });
   return Number(rs.rows[0]?.value ?? 0);
 }
 
 /** The cursor and the change log's head in one read: what every fan-out poll starts with. */
-export async function readCursorAndHead(client: SqlClient): Promise<{ cursor: number; head: number }> {
+export async function readCursorAndHead(client: Client): Promise<{ cursor: number; head: number }> {
   const rs = await client.execute({
     sql: `SELECT (SELECT value FROM meta WHERE key = :k) AS cursor, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS head`,
     args: { k: CURSOR },
@@ -43,7 +42,7 @@ export function advanceCursorStatement(from: number, to: number, now: number): I
  * One page of the fan-out: its adds and the cursor's move from `from` to `to`, in one
  * transaction. False when another fan-out had moved the cursor first (nothing was added).
  */
-export async function commitFanOutPage(client: SqlClient, adds: readonly QueueAdd[], from: number, to: number, now: number): Promise<boolean> {
+export async function commitFanOutPage(client: Client, adds: readonly QueueAdd[], from: number, to: number, now: number): Promise<boolean> {
   const results = await client.batch([...addStatements(adds, cursorIs(from)), advanceCursorStatement(from, to, now)], 'write');
   return results[results.length - 1]!.rowsAffected === 1;
 }

@@ -2,9 +2,9 @@
 // informer's update event hands a controller as the old object, for reconcilers that must
 // compare (Karmada's scheduler asks whether a Cluster matched a placement before OR after).
 
+import type { Client } from '@libsql/client';
 import type { KubeObject, ObjectKey } from '../shared/object.js';
 import { hydrate, type EventType } from './store.js';
-import type { SqlClient } from './sql-client.js';
 
 export type PreviousVersion =
   /** `previous` is undefined when the change created the object; `current` is the last state when it deleted it. */
@@ -13,7 +13,7 @@ export type PreviousVersion =
   | { known: false };
 
 /** The object as the change at `revision` wrote it, and as it was before that change. */
-export async function previousVersion(client: SqlClient, key: ObjectKey, revision: number): Promise<PreviousVersion> {
+export async function previousVersion(client: Client, key: ObjectKey, revision: number): Promise<PreviousVersion> {
   const rs = await client.execute({
     sql: `SELECT revision, type, body FROM changes
           WHERE "group" = :g AND resource = :r AND namespace = :ns AND name = :n AND revision <= :rev

@@ -1,11 +1,10 @@
-import type { InStatement, Row, InArgs } from '@libsql/client';
+import type { Client, InStatement, Row, InArgs } from '@libsql/client';
 import { errors } from '../shared/status.js';
 import type { KubeObject, ObjectKey } from '../shared/object.js';
 import { parseLabelSelector, type Requirement } from '../shared/label-selector.js';
 import { parseFieldSelector, type FieldRequirement } from '../shared/field-selector.js';
 import { compileWatchSelectors, watchEventTypeFor } from '../shared/watch-filter.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
-import type { SqlClient } from './sql-client.js';
 
 /** Which objects a list or watch covers; `namespace` undefined means every namespace. */
 export interface Scope {
@@ -87,7 +86,7 @@ export type CommitListener = (change: Change) => void;
 // Keyed by client: every Store over one connection tells the same listeners, however many
 // Store objects the process makes. In workerd each request has its own client, so nothing
 // registered here is shared between requests.
-const commitListeners = new WeakMap<SqlClient, Set<CommitListener>>();
+const commitListeners = new WeakMap<Client, Set<CommitListener>>();
 
 export interface LoggedChange extends Change {
   /** The object as written (for a deletion: its last state), with the change's revision. */
@@ -186,7 +185,7 @@ export class Store {
   private readonly now: () => number;
 
   constructor(
-    readonly client: SqlClient,
+    readonly client: Client,
     private readonly options: StoreOptions = {},
   ) {
     this.fieldsOf = options.fieldsOf ?? (() => ({}));

@@ -3,8 +3,7 @@
 // one statement over many keys, and callers batch them, so the queue's cost per reconcile is a
 // fraction of a round trip.
 
-import type { InStatement, InValue } from '@libsql/client';
-import type { SqlClient } from './sql-client.js';
+import type { Client, InStatement, InValue } from '@libsql/client';
 
 /** A key to put on a reconciler's queue, runnable from `readyAt` (ms since epoch). */
 export interface QueueAdd {
@@ -63,7 +62,7 @@ export function addStatements(adds: readonly QueueAdd[], onlyIf?: { sql: string;
   }));
 }
 
-export async function addKeys(client: SqlClient, adds: readonly QueueAdd[]): Promise<void> {
+export async function addKeys(client: Client, adds: readonly QueueAdd[]): Promise<void> {
   if (adds.length === 0) return;
   await client.batch(addStatements(adds), 'write');
 }
@@ -74,7 +73,7 @@ export async function addKeys(client: SqlClient, adds: readonly QueueAdd[]): Pro
  * anew, and the old holder's fence no longer matches anything it might acknowledge.
  */
 export function claimKeys(
-  client: SqlClient,
+  client: Client,
   wants: ReadonlyArray<{ reconciler: string; limit: number }>,
   now: number,
   leaseMs: number,
@@ -117,7 +116,7 @@ export function ackStatements(acks: readonly Ack[], now: number): InStatement[] 
   return out;
 }
 
-export async function ackKeys(client: SqlClient, acks: readonly Ack[], now: number): Promise<void> {
+export async function ackKeys(client: Client, acks: readonly Ack[], now: number): Promise<void> {
   if (acks.length === 0) return;
   await client.batch(ackStatements(acks, now), 'write');
 }
@@ -152,7 +151,7 @@ function claimStatements(wants: ReadonlyArray<{ reconciler: string; limit: numbe
  * it, everything it says holds.
  */
 export async function exchange(
-  client: SqlClient,
+  client: Client,
   round: {
     acks?: readonly Ack[];
     renew?: readonly ClaimRef[];
@@ -184,7 +183,7 @@ export async function exchange(
 }
 
 /** Per reconciler: how many keys are claimable now. A read: an idle sweep writes nothing. */
-export async function claimableCounts(client: SqlClient, now: number): Promise<Map<string, number>> {
+export async function claimableCounts(client: Client, now: number): Promise<Map<string, number>> {
   const rs = await client.execute({
     sql: `SELECT reconciler, COUNT(*) AS n FROM work_queue
           WHERE (claim_expires IS NULL AND ready_at <= :now) OR claim_expires < :now GROUP BY reconciler`,
@@ -194,7 +193,7 @@ export async function claimableCounts(client: SqlClient, now: number): Promise<M
 }
 
 /** The earliest time anything becomes claimable (a waiting key's ready time or a claim's expiry). */
-export async function nextDueAt(client: SqlClient): Promise<number | undefined> {
+export async function nextDueAt(client: Client): Promise<number | undefined> {
   const rs = await client.execute(
     `SELECT MIN(t) AS t FROM (SELECT MIN(ready_at) AS t FROM work_queue WHERE claim_expires IS NULL
                                UNION ALL SELECT MIN(claim_expires) FROM work_queue WHERE claim_expires IS NOT NULL)`,
@@ -213,7 +212,7 @@ export interface QueueGauge {
   longestRunningMs: number;
 }
 
-export async function queueGauges(client: SqlClient, now: number): Promise<QueueGauge[]> {
+export async function queueGauges(client: Client, now: number): Promise<QueueGauge[]> {
   const rs = await client.execute({
     sql: `SELECT reconciler,
             SUM(CASE WHEN claim_expires IS NULL THEN 1 ELSE 0 END) AS depth,
@@ -234,7 +233,7 @@ export async function queueGauges(client: SqlClient, now: number): Promise<Queue
 
 /** Every entry of one reconciler's queue (tests, and `flotilla` diagnostics). */
 export async function queueEntries(
-  client: SqlClient,
+  client: Client,
   reconciler?: string,
 ): Promise<Array<{ reconciler: string; key: string; readyAt: number; claimed: boolean; dirty: boolean; failures: number }>> {
   const rs = await client.execute({

@@ -1,5 +1,5 @@
+import { createClient } from '@libsql/client/web';
 import { Store, type Change, type Scope, type WatchEvent } from '../db/store.js';
-import { HranaHttpClient } from '../db/sql-client.js';
 import { ApiError, isApiError, type Status, type StatusReason } from '../shared/status.js';
 import { WatchHub, type Bookmark, type FeedEvent, type WatchFeed, type WatchStreamOptions } from './watch-hub.js';
 
@@ -116,7 +116,7 @@ export class WatchHubObject {
   private readonly serialised = new WeakMap<object, string>();
 
   constructor(_state: unknown, env: WatchHubEnv) {
-    this.store = new Store(new HranaHttpClient(env.DB_URL, env.DB_AUTH_TOKEN));
+    this.store = new Store(createClient({ url: env.DB_URL, ...(env.DB_AUTH_TOKEN ? { authToken: env.DB_AUTH_TOKEN } : {}) }));
   }
 
   private hubFor(group: string, resource: string): WatchHub {

@@ -1,5 +1,5 @@
+import { createClient, type Client } from '@libsql/client/web';
 import { Store } from '../db/store.js';
-import { HranaHttpClient, type SqlClient } from '../db/sql-client.js';
 import { ControllerManager } from '../cron/manager.js';
 import { registryWithCustomResources } from '../db/crd-registry.js';
 import { controlPlaneReconcilers } from '../cron/registry.js';
@@ -54,8 +54,8 @@ interface MessageBatch {
 const registry = createBuiltinRegistry();
 const fieldsOf = registry.fieldsOf.bind(registry);
 
-function database(env: Env): SqlClient {
-  return new HranaHttpClient(env.DB_URL, env.DB_AUTH_TOKEN);
+function database(env: Env): Client {
+  return createClient({ url: env.DB_URL, ...(env.DB_AUTH_TOKEN ? { authToken: env.DB_AUTH_TOKEN } : {}) });
 }
 
 /**

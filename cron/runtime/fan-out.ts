@@ -1,9 +1,9 @@
+import type { Client } from '@libsql/client';
 import type { LoggedChange, Store } from '../../db/store.js';
 import { commitFanOutPage, readCursorAndHead } from '../../db/dispatcher-cursor.js';
 import type { QueueAdd } from '../../db/work-queue.js';
 import type { Reconciler } from '../reconciler.js';
 import { queueLabels, runtimeMetrics } from './metrics.js';
-import type { SqlClient } from '../../db/sql-client.js';
 
 /** The distinct (reconciler, key) pairs a page of changes asks for: a burst on one key is one add. */
 export function plan(changes: readonly LoggedChange[], reconcilers: readonly Reconciler[]): Array<{ reconciler: Reconciler; key: string }> {
@@ -39,7 +39,7 @@ export interface FanOutResult {
  */
 export async function fanOut(
   store: Store,
-  client: SqlClient,
+  client: Client,
   reconcilers: readonly Reconciler[],
   opts: { now: () => number; pageSize?: number; maxChanges?: number },
 ): Promise<FanOutResult> {

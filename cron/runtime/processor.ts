@@ -1,3 +1,4 @@
+import type { Client } from '@libsql/client';
 import type { Store } from '../../db/store.js';
 import { claimableCounts, exchange, type Ack, type ClaimedKey, type QueueAdd } from '../../db/work-queue.js';
 import type { MemberClients } from '../../shared/member/member-client.js';
@@ -9,14 +10,13 @@ import { fencedStore } from './guarded-store.js';
 import { guardMembers, isolateBreaker, type MemberBreaker } from './member-guard.js';
 import { queueLabels, runtimeMetrics } from './metrics.js';
 import { TokenBucket, retryDelayMs } from './rate-limiter.js';
-import type { SqlClient } from '../../db/sql-client.js';
 
 /** The context every reconcile starts from; the processor adds its claim's signal, cache and fenced store. */
 export type BaseContext = Omit<ReconcileContext, 'cache' | 'signal'>;
 
 export interface ProcessorOptions {
   store: Store;
-  client: SqlClient;
+  client: Client;
   reconcilers: readonly Reconciler[];
   base: BaseContext;
   now: () => number;

@@ -5,7 +5,6 @@ import { createClient, type Client } from '@libsql/client';
 import { migrateDatabase } from '../../cli/migrate.js';
 import { Store, type StoreOptions } from '../../db/store.js';
 import { startLibsqlServer } from '../../cli/libsql-server/server.js';
-import { HranaHttpClient } from '../../db/sql-client.js';
 
 export interface TestDb {
   client: Client;
@@ -18,8 +17,7 @@ export interface TestDb {
 
 /**
  * A fresh, migrated database in a temp dir, with a Store over it. `via: 'server'` reaches it
- * through the local libSQL server (Hrana over HTTP) with the worker's own client; `client`
- * stays @libsql/client's, for migrations and the tests' own statements.
+ * through the local libSQL server (Hrana over HTTP), as the worker does.
  */
 export async function freshStore(options: StoreOptions = {}, via: 'file' | 'server' = 'file'): Promise<TestDb> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-test-'));
@@ -36,7 +34,7 @@ export async function freshStore(options: StoreOptions = {}, via: 'file' | 'serv
     client,
     url,
     dir,
-    store: new Store(server ? new HranaHttpClient(server.url) : client, options),
+    store: new Store(client, options),
     async close() {
       client.close();
       await server?.close();

@@ -90,7 +90,7 @@ describe.each(['file', 'server'] as const)('watch fan-out (%s)', (via) => {
     const from = await db.store.currentRevision();
     const watchers = Array.from({ length: 20 }, () => collect(hub.watch({ group: '', resource: 'configmaps', namespace: 'a' }, from, { signal: abort.signal })));
     // Through another Store over the same client: the commit still reaches the hub.
-    const other = new Store(db.store.client);
+    const other = new Store(db.client);
     await other.create(key('a', 'x'), cm('a', 'x'));
     await other.create(key('b', 'y'), cm('b', 'y'));
     await other.create(key('a', 'z'), cm('a', 'z'));
