@@ -12,17 +12,22 @@ export interface Target {
   token: string;
 }
 
-/** One JSON request; rejects with the status and the start of the body on anything but 2xx. */
-export function call<T>(t: Target, path: string, method = 'GET', body?: unknown): Promise<T> {
+/** One request; the body as text. Rejects with the status and the start of the body on anything but 2xx. */
+export function callText(t: Target, path: string, method = 'GET', body?: unknown): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, t.base), { method, ca: t.ca, headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
       let s = '';
       res.on('data', (c: Buffer) => (s += c));
-      res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(s) as T) : reject(new Error(`${method} ${path}: ${res.statusCode} ${s.slice(0, 200)}`))));
+      res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(s) : reject(new Error(`${method} ${path}: ${res.statusCode} ${s.slice(0, 200)}`))));
     });
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+/** One JSON request (see callText). */
+export async function call<T>(t: Target, path: string, method = 'GET', body?: unknown): Promise<T> {
+  return JSON.parse(await callText(t, path, method, body)) as T;
 }
 
 /** `root` and every process below it. */

@@ -11,7 +11,6 @@
  * Run: npx tsx test/bench/runtime-worker.bench.ts. Figures are for comparison, never assertions.
  */
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
@@ -19,27 +18,15 @@ import { parse } from 'yaml';
 import { Store } from '../../db/store.js';
 import { createBuiltinRegistry } from '../../shared/registry/index.js';
 import { startControlPlane } from '../helpers/control-plane.js';
-import { call, type Target } from './bench-kit.js';
+import { call, callText, type Target } from './bench-kit.js';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 3000);
 const DEADLINE_MS = 300_000;
 
-function metricsText(t: Target): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL('/metrics', t.base), { ca: t.ca, headers: { authorization: `Bearer ${t.token}` } }, (res) => {
-      let s = '';
-      res.on('data', (c: Buffer) => (s += c));
-      res.on('end', () => resolve(s));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** controller_runtime_reconcile_total summed over results, per controller. */
 async function reconciles(t: Target): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const line of (await metricsText(t)).split('\n')) {
+  for (const line of (await callText(t, '/metrics')).split('\n')) {
     const m = /^controller_runtime_reconcile_total\{controller="([^"]+)"[^}]*\} (\d+)/.exec(line);
     if (m) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + Number(m[2]));
   }
